@@ -1,0 +1,229 @@
+//DEPS software.amazon.awssdk:bom:2.57.8@pom
+//DEPS software.amazon.awssdk:bedrockruntime
+//DEPS info.picocli:picocli:4.7.7
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * What three or more samples share: one-line error reporting, the model-id check and the
+ * token-usage lines. Deliberately free of S3/STS/Jackson imports so that a sample only needs
+ * {@code bedrockruntime} and picocli to compile it.
+ */
+public final class Utils {
+    private Utils() {}
+
+    /**
+     * A stream that ended without its final event (ConverseStream {@code messageStop}, Claude
+     * {@code message_stop}, Nova {@code messageStop}, Pegasus final chunk): the answer is incomplete.
+     */
+    public static final class IncompleteStreamException extends RuntimeException {
+        public IncompleteStreamException(String finalEvent) {
+            super("the stream ended before " + finalEvent + ": the answer is incomplete — retry");
+        }
+    }
+
+    /**
+     * picocli {@code IExecutionExceptionHandler}: prints one line {@code ❌ <what went wrong> — <what to do>}
+     * to stderr (never a stack trace) and returns exit code 1.
+     */
+    public static int handleError(Exception e, CommandLine cmd, ParseResult parseResult) {
+        System.out.flush();
+        cmd.getErr().println("❌ " + explain(e));
+        cmd.getErr().flush();
+        return 1;
+    }
+
+    /** Maps a failure to one line: what went wrong — what to do. */
+    public static String explain(Throwable error) {
+        Throwable e = unwrap(error);
+        if (e instanceof IncompleteStreamException) return e.getMessage();
+        if (e instanceof TimeoutException) {
+            return "no complete answer within the --timeout — retry, or raise --timeout (thinking models can take minutes)";
+        }
+        if (e instanceof InterruptedException) return "interrupted before the answer arrived — run the sample again";
+
+        if (e instanceof AwsServiceException ase) {
+            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
+            if (code == null) code = e.getClass().getSimpleName();
+            String msg = serviceMessage(ase);
+            String lower = msg.toLowerCase(Locale.ROOT);
+            switch (code) {
+                case "ValidationException":
+                    if (lower.contains("on-demand throughput") || lower.contains("on-demand")) {
+                        return "this model cannot be called on demand by its foundation-model ID (" + msg
+                                + ") — use the inference profile ID, e.g. global.anthropic.claude-haiku-4-5-20251001-v1:0";
+                    }
+                    if (lower.contains("model identifier is invalid")) {
+                        return "Bedrock does not know this model ID here (" + msg
+                                + ") — check the inference profile ID exists in the source Region (--region), "
+                                + "e.g. aws bedrock list-inference-profiles --region <region>";
+                    }
+                    return "Bedrock rejected the request: " + msg + " — check --model-id and the option values";
+                case "AccessDeniedException":
+                    return "access denied (" + msg + ") — IAM must allow bedrock:InvokeModel* on the inference profile ARN "
+                            + "and on the foundation model in every destination Region "
+                            + "(arn:aws:bedrock:*::foundation-model/… and arn:aws:bedrock:::foundation-model/… for global); "
+                            + "organisation SCPs that deny Regions block global routing";
+                case "ThrottlingException":
+                case "ServiceQuotaExceededException":
+                    return "throttled (" + msg + ") — Bedrock reserves quota for the full max tokens up front: "
+                            + "lower --max-tokens or retry later";
+                case "ModelNotReadyException":
+                    return "the model is not ready (" + msg + ") — retry in a little while";
+                case "ResourceNotFoundException":
+                    return "not found (" + msg + ") — check --model-id and --region";
+                case "UnrecognizedClientException":
+                case "InvalidSignatureException":
+                case "InvalidClientTokenId":
+                case "SignatureDoesNotMatch":
+                case "IncompleteSignatureException":
+                    return "AWS did not accept the credentials (" + code + ") — the access key ID or secret access key is wrong; "
+                            + "check AWS_PROFILE / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY";
+                case "ExpiredTokenException":
+                case "ExpiredToken":
+                    return "the session credentials have expired — refresh them (e.g. aws sso login) and retry";
+                case "ModelStreamErrorException":
+                    return "the model failed while streaming (" + msg + ") — retry";
+                case "ModelTimeoutException":
+                    return "the model took too long to answer (" + msg + ") — retry, or lower --max-tokens";
+                case "ModelErrorException":
+                    return "the model returned an error (" + msg + ") — retry, or change the prompt";
+                case "ServiceUnavailableException":
+                case "InternalServerException":
+                    return "Bedrock is temporarily unavailable (" + code + ": " + msg + ") — retry later";
+                default:
+                    return e.getClass().getSimpleName() + ": " + msg + " — see the message above; check --model-id and --region";
+            }
+        }
+
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("Unable to load credentials") || msg.contains("Unable to load an HTTP authentication")) {
+            return "no AWS credentials found — run `aws configure`, set AWS_PROFILE, export AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY, or run `aws sso login`";
+        }
+        if (msg.contains("Unable to load region")) {
+            return "no AWS Region set — pass --region or set AWS_REGION";
+        }
+        if (hasCause(error, ConnectException.class)) {
+            return "could not connect to " + endpointName() + " — "
+                    + (configuredEndpoint() != null ? "is the local endpoint running?" : "check your network or proxy");
+        }
+        if (hasCause(error, UnknownHostException.class)) {
+            return "cannot resolve the host of " + endpointName() + " — check --region, your DNS and network";
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+                || hasCause(error, SocketTimeoutException.class) || hasCauseNamed(error, "ReadTimeoutException")) {
+            return "timed out waiting for " + endpointName() + " — retry; thinking models can take minutes";
+        }
+        if (e instanceof SdkClientException) {
+            return "the AWS SDK failed: " + msg + " — check your network, Region and credentials";
+        }
+        return e.getClass().getSimpleName() + ": " + msg;
+    }
+
+    /**
+     * Fails with picocli's usage error (exit code 2, no request sent) when {@code modelId} is blank or a
+     * bare foundation-model ID: global cross-Region inference needs the inference profile ID.
+     */
+    public static void checkModelId(CommandSpec spec, String modelId) {
+        if (modelId == null || modelId.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--model-id must not be blank");
+        }
+        String id = modelId.trim();
+        for (String provider : new String[] {"anthropic.", "amazon.", "twelvelabs.", "cohere.", "meta.", "mistral.", "ai21.", "deepseek.", "openai.", "qwen.", "writer."}) {
+            if (id.startsWith(provider)) {
+                throw new ParameterException(spec.commandLine(), "--model-id " + id
+                        + " is a foundation-model ID, which Bedrock does not route across Regions: use the inference profile ID, e.g. global." + id);
+            }
+        }
+        if (id.startsWith("arn:") && id.contains(":foundation-model/")) {
+            String bare = id.substring(id.indexOf(":foundation-model/") + ":foundation-model/".length());
+            throw new ParameterException(spec.commandLine(), "--model-id " + id
+                    + " is a foundation-model ARN: use the inference profile ID, e.g. global." + bare);
+        }
+    }
+
+    /** Prints the token lines; cache lines only when non-zero. */
+    public static void printUsage(long in, long out, long total, long cacheRead, long cacheWrite) {
+        System.out.println("🔢 Input tokens: " + in);
+        System.out.println("🔢 Output tokens: " + out);
+        System.out.println("🔢 Total tokens: " + total);
+        if (cacheRead != 0) System.out.println("🔢 Cache read input tokens: " + cacheRead);
+        if (cacheWrite != 0) System.out.println("🔢 Cache write input tokens: " + cacheWrite);
+    }
+
+    /** Null-safe long for the SDK's boxed token counts. */
+    public static long orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    // ---- internals ----
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException
+                || t instanceof CommandLine.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        // the SDK wraps service errors from async calls in SdkClientException or CompletionException
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AwsServiceException || c instanceof IncompleteStreamException) return c;
+            if (c.getCause() == c) break;
+        }
+        return t;
+    }
+
+    private static String serviceMessage(AwsServiceException e) {
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
+            return e.awsErrorDetails().errorMessage();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) return true;
+            if (c.getCause() == c) break;
+        }
+        return false;
+    }
+
+    private static boolean hasCauseNamed(Throwable e, String simpleName) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c.getClass().getSimpleName().equals(simpleName)) return true;
+            if (c.getCause() == c) break;
+        }
+        return false;
+    }
+
+    private static String configuredEndpoint() {
+        String specific = System.getenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
+        if (specific != null && !specific.isBlank()) return "AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + specific;
+        String global = System.getenv("AWS_ENDPOINT_URL");
+        if (global != null && !global.isBlank()) return "AWS_ENDPOINT_URL=" + global;
+        return null;
+    }
+
+    private static String endpointName() {
+        String configured = configuredEndpoint();
+        return configured != null ? "the endpoint " + configured : "the Bedrock endpoint";
+    }
+
+    // ---- S3 helpers for the Pegasus samples (owned by the Pegasus samples' author) ----
+    // ---- end S3 helpers ----
+}
