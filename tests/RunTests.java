@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION The whole test suite: the local endpoint's own tests, the JavaScript SDK check and every sample through the catalog.
 //JAVA 17+
+//MAIN RunTests
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:bedrockruntime
 //DEPS software.amazon.awssdk:bedrock

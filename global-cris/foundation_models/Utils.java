@@ -28,6 +28,19 @@ public final class Utils {
     private Utils() {}
 
     /**
+     * Netty (the async HTTP client) ignores slf4j-nop and falls back to java.util.logging, which prints
+     * stack traces for connection failures that {@link #handleError} already reports in one line.
+     * Held in a field because java.util.logging keeps only weak references to configured loggers.
+     */
+    private static final java.util.logging.Logger NETTY_LOG = quiet("io.netty");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.OFF);
+        return logger;
+    }
+
+    /**
      * A stream that ended without its final event (ConverseStream {@code messageStop}, Claude
      * {@code message_stop}, Nova {@code messageStop}, Pegasus final chunk): the answer is incomplete.
      */
@@ -64,9 +77,9 @@ public final class Utils {
             String lower = msg.toLowerCase(Locale.ROOT);
             switch (code) {
                 case "ValidationException":
-                    if (lower.contains("on-demand throughput") || lower.contains("on-demand")) {
+                    if (lower.contains("on-demand")) {
                         return "this model cannot be called on demand by its foundation-model ID (" + msg
-                                + ") — use the inference profile ID, e.g. global.anthropic.claude-haiku-4-5-20251001-v1:0";
+                                + ") — use the inference profile ID, e.g. global.<foundation-model ID>";
                     }
                     if (lower.contains("model identifier is invalid")) {
                         return "Bedrock does not know this model ID here (" + msg
@@ -225,5 +238,77 @@ public final class Utils {
     }
 
     // ---- S3 helpers for the Pegasus samples (owned by the Pegasus samples' author) ----
+    // Pure policy logic only (no S3 client here): the Pegasus samples make the S3 calls themselves.
+    // JBang reads //DEPS anywhere in a source file, so the line below puts jackson-databind on the
+    // classpath of every sample that includes Utils; Jackson is referenced by full name to keep the
+    // import list above free of it.
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+
+    /** Sid of the statement the Pegasus samples add (the same Sid as the Python original). */
+    public static final String BEDROCK_READ_SID = "AllowBedrockAccess";
+
+    /**
+     * Returns the bucket policy with a statement that lets Bedrock ({@code bedrock.amazonaws.com})
+     * read {@code arn:aws:s3:::{bucket}/*}, limited to {@code accountId} by {@code aws:SourceAccount};
+     * or empty when a statement already allows that (nothing to write). {@code policyJsonOrNull} is the
+     * current policy (null or blank: the bucket has none, so a new policy is built). A stale statement
+     * with our Sid is replaced, never duplicated (Sids must be unique within a policy).
+     */
+    public static java.util.Optional<String> withBedrockReadGrant(String policyJsonOrNull, String bucket, String accountId) {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String resource = "arn:aws:s3:::" + bucket + "/*";
+        com.fasterxml.jackson.databind.node.ObjectNode policy;
+        if (policyJsonOrNull == null || policyJsonOrNull.isBlank()) {
+            policy = mapper.createObjectNode().put("Version", "2012-10-17");
+        } else {
+            try {
+                var parsed = mapper.readTree(policyJsonOrNull);
+                if (!parsed.isObject()) throw new IllegalArgumentException("the bucket policy is not a JSON object");
+                policy = (com.fasterxml.jackson.databind.node.ObjectNode) parsed;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("the bucket policy of " + bucket + " is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+        }
+        // "Statement" may be one object or an array; normalise to an array.
+        var statements = mapper.createArrayNode();
+        var existing = policy.get("Statement");
+        if (existing != null && existing.isArray()) existing.forEach(statements::add);
+        else if (existing != null && existing.isObject()) statements.add(existing);
+
+        var kept = mapper.createArrayNode();
+        for (var st : statements) {
+            if (grantsBedrockRead(st, resource)) return java.util.Optional.empty();
+            if (!BEDROCK_READ_SID.equals(st.path("Sid").asText(null))) kept.add(st);
+        }
+        var grant = kept.addObject();
+        grant.put("Sid", BEDROCK_READ_SID).put("Effect", "Allow");
+        grant.putObject("Principal").put("Service", "bedrock.amazonaws.com");
+        grant.putArray("Action").add("s3:GetObject");
+        grant.put("Resource", resource);
+        grant.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", accountId);
+        policy.set("Statement", kept);
+        try {
+            return java.util.Optional.of(mapper.writeValueAsString(policy));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An Allow statement for the Bedrock service principal with s3:GetObject (or a wildcard) on the resource. */
+    private static boolean grantsBedrockRead(com.fasterxml.jackson.databind.JsonNode st, String resource) {
+        if (!"Allow".equals(st.path("Effect").asText())) return false;
+        if (!anyMatches(st.path("Principal").path("Service"), "bedrock.amazonaws.com"::equals)) return false;
+        if (!anyMatches(st.path("Action"), a -> a.equals("s3:GetObject") || a.equals("s3:*") || a.equals("*"))) return false;
+        return anyMatches(st.path("Resource"), r -> r.equals(resource) || r.equals("*"));
+    }
+
+    /** True when the node (a string or an array of strings) holds a value accepted by {@code test}. */
+    private static boolean anyMatches(com.fasterxml.jackson.databind.JsonNode node, java.util.function.Predicate<String> test) {
+        if (node.isTextual()) return test.test(node.asText());
+        if (node.isArray()) {
+            for (var n : node) if (n.isTextual() && test.test(n.asText())) return true;
+        }
+        return false;
+    }
     // ---- end S3 helpers ----
 }

@@ -38,6 +38,10 @@ final class Exchange {
     String accessKeyId;  // from the Authorization header, when present
     String signature;    // "valid", "missing", "invalid: <why>"
     final String requestId = java.util.UUID.randomUUID().toString();
+    /** Set by a stream writer: end the streamed answer abruptly (no final frames). */
+    volatile boolean abortStream;
+    /** Error code of an in-stream exception frame that was sent, for the request log. */
+    volatile String streamError;
 
     // ---- response (non-streaming) ----
     int status = 200;

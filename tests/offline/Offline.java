@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Runs a sample alias against a throw-away local Bedrock endpoint: no AWS account needed.
 //JAVA 17+
+//MAIN Offline
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:eventstream
 //DEPS software.amazon.awssdk:http-auth-aws

@@ -1,0 +1,152 @@
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Local-only fault injection for bedrock-runtime calls (never control plane, S3 or STS).
+ * Thread-safe; every setter returns this; {@link #reset()} clears faults and the call counter.
+ *
+ * <p>Counting: each runtime call in scope (all calls, or only those whose modelId as sent equals
+ * {@link #onlyModel}) gets a 1-based number k. Calls 1..throttleFirst answer 429
+ * ThrottlingException, then the next serverErrorFirst calls answer 500 InternalServerException;
+ * failCall(k, code) fails call k with that modeled error; throttlePercent throttles at random
+ * (seeded, so runs repeat). Stream faults (delay, cut, in-stream exception) apply to every
+ * streamed call in scope.
+ *
+ * <p>Flag syntax ({@code --faults} / {@code Config.faults}), comma separated:
+ * {@code throttle-first=2,server-error-first=1,throttle-percent=10,fail-call=2:ThrottlingException,
+ * stream-delay-ms=50,cut-stream-after=3,stream-exception=modelStreamErrorException@2,model=ID}.
+ */
+final class Faults {
+    /** What a streamed answer must do: pause between events, cut after N, or inject an exception. */
+    record StreamPlan(Duration delay, int cutAfter, String exceptionType, int exceptionAfter) {
+        static final StreamPlan NONE = new StreamPlan(Duration.ZERO, -1, null, -1);
+    }
+
+    private int throttleFirst;
+    private int throttlePercent;
+    private int serverErrorFirst;
+    private final Map<Integer, String> failCalls = new ConcurrentHashMap<>();
+    private Duration streamEventDelay = Duration.ZERO;
+    private int cutStreamAfter = -1;
+    private String streamExceptionType;
+    private int streamExceptionAfter = -1;
+    private String onlyModel;
+    private int calls;
+    private Random random = new Random(42);
+
+    public synchronized Faults throttleFirst(int n) { throttleFirst = n; return this; }
+    public synchronized Faults throttlePercent(int p) { throttlePercent = p; return this; }
+    public synchronized Faults serverErrorFirst(int n) { serverErrorFirst = n; return this; }
+    public synchronized Faults failCall(int nth, String errorCode) {
+        modeled(errorCode); // rejects unknown codes early
+        failCalls.put(nth, errorCode);
+        return this;
+    }
+    public synchronized Faults streamEventDelay(Duration d) { streamEventDelay = d == null ? Duration.ZERO : d; return this; }
+    public synchronized Faults cutStreamAfter(int events) { cutStreamAfter = events; return this; }
+    public synchronized Faults streamException(String lowerCamelType, int afterEvents) {
+        if (lowerCamelType == null || lowerCamelType.isEmpty() || !Character.isLowerCase(lowerCamelType.charAt(0))) {
+            throw new IllegalArgumentException("stream exception type must be lowerCamel, e.g. modelStreamErrorException");
+        }
+        modeled(EventStreams.Writer.upperCamel(lowerCamelType)); // rejects unknown types early
+        streamExceptionType = lowerCamelType;
+        streamExceptionAfter = afterEvents;
+        return this;
+    }
+    public synchronized Faults onlyModel(String modelIdOrNull) { onlyModel = modelIdOrNull; return this; }
+
+    /** Number of runtime calls in scope since the last reset. */
+    public synchronized int calls() { return calls; }
+
+    public synchronized void reset() {
+        throttleFirst = 0;
+        throttlePercent = 0;
+        serverErrorFirst = 0;
+        failCalls.clear();
+        streamEventDelay = Duration.ZERO;
+        cutStreamAfter = -1;
+        streamExceptionType = null;
+        streamExceptionAfter = -1;
+        onlyModel = null;
+        calls = 0;
+        random = new Random(42);
+    }
+
+    /** Adds the faults of a flag spec (see class comment) to the current ones. */
+    public synchronized Faults apply(String spec) {
+        if (spec == null || spec.isBlank()) return this;
+        for (String item : spec.split(",")) {
+            item = item.trim();
+            if (item.isEmpty()) continue;
+            int eq = item.indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("fault '" + item + "' needs name=value");
+            String key = item.substring(0, eq).trim();
+            String value = item.substring(eq + 1).trim();
+            try {
+                switch (key) {
+                    case "throttle-first" -> throttleFirst(Integer.parseInt(value));
+                    case "throttle-percent" -> throttlePercent(Integer.parseInt(value));
+                    case "server-error-first" -> serverErrorFirst(Integer.parseInt(value));
+                    case "fail-call" -> {
+                        int c = value.indexOf(':');
+                        if (c < 0) throw new IllegalArgumentException("fail-call needs N:ErrorCode");
+                        failCall(Integer.parseInt(value.substring(0, c)), value.substring(c + 1));
+                    }
+                    case "stream-delay-ms" -> streamEventDelay(Duration.ofMillis(Long.parseLong(value)));
+                    case "cut-stream-after" -> cutStreamAfter(Integer.parseInt(value));
+                    case "stream-exception" -> {
+                        int at = value.indexOf('@');
+                        streamException(at < 0 ? value : value.substring(0, at),
+                                at < 0 ? 1 : Integer.parseInt(value.substring(at + 1)));
+                    }
+                    case "model" -> onlyModel(value.isEmpty() ? null : value);
+                    default -> throw new IllegalArgumentException("unknown fault '" + key + "'");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("fault '" + item + "': not a number");
+            }
+        }
+        return this;
+    }
+
+    static Faults parse(String spec) {
+        return new Faults().apply(spec);
+    }
+
+    /**
+     * Called once per runtime call, before the request is validated: throws the injected error
+     * for this call, or returns what a streamed answer must do.
+     */
+    synchronized StreamPlan onRuntimeCall(String modelIdAsSent) {
+        if (onlyModel != null && !onlyModel.equals(modelIdAsSent)) return StreamPlan.NONE;
+        int k = ++calls;
+        String code = failCalls.get(k);
+        if (code != null) throw modeled(code);
+        if (k <= throttleFirst) throw modeled("ThrottlingException");
+        if (k <= throttleFirst + serverErrorFirst) throw modeled("InternalServerException");
+        if (throttlePercent > 0 && random.nextInt(100) < throttlePercent) throw modeled("ThrottlingException");
+        return new StreamPlan(streamEventDelay, cutStreamAfter, streamExceptionType, streamExceptionAfter);
+    }
+
+    /** The bedrock-runtime error with this code, with AWS's status and usual message. */
+    static ApiError modeled(String code) {
+        return switch (code) {
+            case "ThrottlingException" -> new ApiError(429, code, "Too many requests, please wait before trying again.");
+            case "ModelNotReadyException" -> new ApiError(429, code, "The model is not ready to serve inference requests. Try again later.");
+            case "InternalServerException" -> new ApiError(500, code, "The server encountered an internal error while processing the request.");
+            case "ServiceUnavailableException" -> new ApiError(503, code, "Bedrock is unable to process your request.");
+            case "ModelTimeoutException" -> new ApiError(408, code, "Model has timed out in processing the request. Try your request again.");
+            case "ModelErrorException" -> new ApiError(424, code, "The model returned an error. Try your request again.")
+                    .with("originalStatusCode", 500).with("resourceName", "local-bedrock");
+            case "ModelStreamErrorException" -> new ApiError(424, code, "The model stream returned an error.")
+                    .with("originalStatusCode", 500).with("originalMessage", "Model stream error (local-bedrock fault)");
+            case "ServiceQuotaExceededException" -> new ApiError(400, code, "Your request exceeds the service quota for your account.");
+            case "AccessDeniedException" -> new ApiError(403, code, "You don't have access to the model with the specified model ID.");
+            case "ResourceNotFoundException" -> new ApiError(404, code, "The specified resource was not found.");
+            case "ValidationException" -> new ApiError(400, code, "Input validation failed (local-bedrock fault).");
+            default -> throw new IllegalArgumentException("unknown bedrock-runtime error code '" + code + "'");
+        };
+    }
+}

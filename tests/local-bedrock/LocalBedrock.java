@@ -1,0 +1,211 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Local Bedrock-compatible endpoint (Runtime, inference profiles, STS, S3) on 127.0.0.1 for offline runs and tests.
+//JAVA 17+
+//DEPS software.amazon.awssdk:bom:2.57.8@pom
+//DEPS software.amazon.awssdk:eventstream
+//DEPS software.amazon.awssdk:http-auth-aws
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//DEPS org.eclipse.jetty:jetty-server:12.1.14
+//DEPS org.eclipse.jetty.http2:jetty-http2-server:12.1.14
+//SOURCES ApiError.java
+//SOURCES Exchange.java
+//SOURCES Router.java
+//SOURCES HttpServer.java
+//SOURCES RuntimeApi.java
+//SOURCES Models.java
+//SOURCES Answers.java
+//SOURCES EventStreams.java
+//SOURCES Faults.java
+//SOURCES RequestLog.java
+//SOURCES Usage.java
+//SOURCES SigV4.java
+//SOURCES ControlPlane.java
+//SOURCES S3Store.java
+//SOURCES Sts.java
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A local Bedrock-compatible endpoint: bedrock-runtime (Converse, ConverseStream, InvokeModel,
+ * InvokeModelWithResponseStream), the inference-profile control plane, STS GetCallerIdentity and
+ * the S3 calls the Pegasus samples make. Binds 127.0.0.1 only; checks SigV4 on every request.
+ *
+ * <p>In-process use (tests): {@code try (LocalBedrock lb = LocalBedrock.start(new LocalBedrock.Config().port(0))) {…}}.
+ * Command line: {@code ./jbang local-bedrock [--port 4242] [--faults SPEC] [--request-log FILE.jsonl]}.
+ */
+public final class LocalBedrock implements AutoCloseable {
+    public static final String ACCOUNT_ID = "123456789012";
+
+    /** Start-up settings; every setter returns this. */
+    public static final class Config {
+        int port = 4242;
+        String accessKey = "test";
+        String secretKey = "test";
+        Path dataDir;
+        String faults;
+        String region = "ap-south-1";
+        Path requestLogFile;
+
+        public Config port(int p) { this.port = p; return this; }
+        public Config accessKey(String k) { this.accessKey = k; return this; }
+        public Config secretKey(String s) { this.secretKey = s; return this; }
+        public Config dataDir(Path d) { this.dataDir = d; return this; }
+        public Config faults(String spec) { this.faults = spec; return this; }
+        /** Region used in ARNs the control plane creates (local-only setting; default ap-south-1). */
+        public Config region(String r) { this.region = r; return this; }
+        /** Also append every request-log entry to this JSON Lines file as it happens. */
+        public Config requestLogFile(Path f) { this.requestLogFile = f; return this; }
+    }
+
+    private final HttpServer http;
+    private final Faults faults;
+    private final RequestLog requestLog;
+    private final Usage usage;
+    private final ControlPlane controlPlane;
+    private final S3Store s3;
+    private final Path tempDataDir;
+
+    private LocalBedrock(HttpServer http, Faults faults, RequestLog requestLog, Usage usage,
+                         ControlPlane controlPlane, S3Store s3, Path tempDataDir) {
+        this.http = http;
+        this.faults = faults;
+        this.requestLog = requestLog;
+        this.usage = usage;
+        this.controlPlane = controlPlane;
+        this.s3 = s3;
+        this.tempDataDir = tempDataDir;
+    }
+
+    /** Starts the endpoint on 127.0.0.1 (port 0 = any free port). */
+    public static LocalBedrock start(Config c) throws Exception {
+        Faults faults = Faults.parse(c.faults);
+        Path temp = null;
+        Path dataDir = c.dataDir;
+        if (dataDir == null) {
+            temp = Files.createTempDirectory("local-bedrock-");
+            dataDir = temp;
+        } else {
+            Files.createDirectories(dataDir);
+        }
+        RequestLog log = new RequestLog(c.requestLogFile);
+        Usage usage = new Usage();
+        ControlPlane controlPlane = new ControlPlane(c.region, ACCOUNT_ID);
+        S3Store s3 = new S3Store(dataDir, ACCOUNT_ID);
+        Sts sts = new Sts(ACCOUNT_ID);
+        SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
+        RuntimeApi runtime = new RuntimeApi(faults, usage, controlPlane, s3);
+        Router router = new Router(sigV4, runtime, controlPlane, s3, sts, log);
+        HttpServer http = new HttpServer(c.port, router);
+        try {
+            http.start();
+        } catch (Exception e) {
+            http.close();
+            if (temp != null) deleteTree(temp);
+            throw e;
+        }
+        return new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public RequestLog requestLog() {
+        return requestLog;
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    public S3Store s3() {
+        return s3;
+    }
+
+    /** Stops the server (and removes the data directory when it was a temporary one). */
+    @Override
+    public void close() {
+        http.close();
+        if (tempDataDir != null) deleteTree(tempDataDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // temporary data only
+        }
+    }
+
+    @Command(name = "local-bedrock", mixinStandardHelpOptions = true,
+            description = "Local Bedrock-compatible endpoint on 127.0.0.1 (bedrock-runtime, bedrock inference profiles, STS, S3).")
+    public static final class Cli implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "4242", description = "Port on 127.0.0.1 (0 = any free port). Default: ${DEFAULT-VALUE}")
+        int port;
+        @Option(names = "--access-key", defaultValue = "test", description = "Access key id clients sign with. Default: ${DEFAULT-VALUE}")
+        String accessKey;
+        @Option(names = "--secret-key", defaultValue = "test", description = "Secret key clients sign with. Default: ${DEFAULT-VALUE}")
+        String secretKey;
+        @Option(names = "--faults", description = "Fault injection, e.g. throttle-first=2,stream-delay-ms=50,model=global.amazon.nova-2-lite-v1:0")
+        String faults;
+        @Option(names = "--data-dir", description = "Where S3 objects are kept (default: a temporary directory)")
+        Path dataDir;
+        @Option(names = "--region", defaultValue = "ap-south-1", description = "Region in ARNs the control plane creates. Default: ${DEFAULT-VALUE}")
+        String region;
+        @Option(names = "--request-log", description = "Append every request as one JSON line to this file")
+        Path requestLog;
+
+        @Override
+        public Integer call() throws Exception {
+            Config c = new Config().port(port).accessKey(accessKey).secretKey(secretKey).dataDir(dataDir)
+                    .faults(faults).region(region).requestLogFile(requestLog);
+            LocalBedrock lb;
+            try {
+                lb = start(c);
+            } catch (IllegalArgumentException e) {
+                System.err.println("local-bedrock: " + e.getMessage());
+                return 2;
+            } catch (java.io.IOException e) {
+                System.err.println("local-bedrock: cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + ")");
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                lb.close();
+                stopped.countDown();
+            }, "local-bedrock-shutdown"));
+            System.out.println("local-bedrock listening on " + lb.endpoint());
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Cli()).execute(args));
+    }
+}

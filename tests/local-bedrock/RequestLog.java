@@ -1,0 +1,121 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Every request the endpoint answered (runtime, control plane, S3, STS; failures included), in
+ * arrival order. Local-only; optionally mirrored to a JSON Lines file as requests happen.
+ */
+final class RequestLog {
+    static final int BODY_CAP = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One request. {@code body} is UTF-8 text, or base64 when binary; capped at 1 MiB. */
+    record Entry(Instant time, String protocol, String method, String rawPath, String service,
+                 String operation, String modelId, int status, String errorCode, String signature,
+                 String accessKeyId, String body) {
+        /** The body parsed as JSON, or null when it is not JSON. */
+        JsonNode bodyJson() {
+            if (body == null || body.isEmpty()) return null;
+            char c = body.charAt(0);
+            if (c != '{' && c != '[') return null;
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        ObjectNode toJson() {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("time", time.toString());
+            n.put("protocol", protocol);
+            n.put("method", method);
+            n.put("rawPath", rawPath);
+            n.put("service", service);
+            n.put("operation", operation);
+            n.put("modelId", modelId);
+            n.put("status", status);
+            n.put("errorCode", errorCode);
+            n.put("signature", signature);
+            n.put("accessKeyId", accessKeyId);
+            n.put("body", body);
+            return n;
+        }
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final Path mirror;
+
+    RequestLog(Path mirrorOrNull) {
+        this.mirror = mirrorOrNull;
+    }
+
+    void add(Exchange ex, String errorCode) {
+        Entry e = new Entry(Instant.now(), ex.protocol, ex.method, ex.rawPath, ex.service, ex.operation,
+                ex.modelId, ex.status, errorCode, ex.signature, ex.accessKeyId, bodyText(ex.body));
+        synchronized (this) {
+            entries.add(e);
+            if (mirror != null) {
+                try {
+                    Files.writeString(mirror, JSON.writeValueAsString(e.toJson()) + "\n", StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                } catch (IOException ignored) {
+                    // the mirror file is a convenience; never fail a request because of it
+                }
+            }
+        }
+    }
+
+    synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    synchronized void clear() {
+        entries.clear();
+    }
+
+    synchronized void writeJsonLines(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Entry e : entries) {
+                w.write(JSON.writeValueAsString(e.toJson()));
+                w.write('\n');
+            }
+        }
+    }
+
+    static String bodyText(byte[] body) {
+        if (body == null || body.length == 0) return "";
+        int n = Math.min(body.length, BODY_CAP);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body, 0, n)).toString();
+        } catch (CharacterCodingException e) {
+            if (n == BODY_CAP) { // the cap may have cut a multi-byte character: retry a few bytes shorter
+                for (int k = 1; k <= 3; k++) {
+                    try {
+                        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body, 0, n - k)).toString();
+                    } catch (CharacterCodingException ignored) {
+                        // keep trying
+                    }
+                }
+            }
+            return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(body, Math.min(body.length, BODY_CAP / 4 * 3)));
+        }
+    }
+}
