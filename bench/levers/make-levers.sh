@@ -37,7 +37,9 @@ d=$(copy serialgc); for f in "$conv" "$stream"; do directive "$d/$f" "//RUNTIME_
 
 # 3. The JBang launcher JVM started by ./jbang: flags only, then flags + a CDS archive of JBang's classes.
 d=$(copy launcher-flags); python3 "$here/patch-wrapper.py" "$d/jbang" flags
-d=$(copy launcher-cds); python3 "$here/patch-wrapper.py" "$d/jbang" cds
+d=$(copy launcher-cds); python3 "$here/patch-wrapper.py" "$d/jbang" flags,cds
+# ... or no launcher JVM at all once JBang's answer for the alias is cached.
+d=$(copy launcher-cache); python3 "$here/patch-wrapper.py" "$d/jbang" cache
 
 # 4. Async HTTP client of the streaming sample: Netty pinned to HTTP/1.1, or the AWS CRT client.
 d=$(copy netty-h1)
@@ -87,6 +89,9 @@ for f in "$conv" "$stream"; do
   directive "$d/$f" "//CDS"
   directive "$d/$f" "//RUNTIME_OPTIONS ${ALL_RUNTIME_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 done
-python3 "$here/patch-wrapper.py" "$d/jbang" cds
+python3 "$here/patch-wrapper.py" "$d/jbang" flags,cds,cache
+cp "$dir/lever-fastclose/$stream" "$d/$stream"
+directive "$d/$stream" "//CDS"
+directive "$d/$stream" "//RUNTIME_OPTIONS ${ALL_RUNTIME_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 
 ls -d "$dir"/lever-*

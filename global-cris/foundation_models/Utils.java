@@ -72,7 +72,9 @@ public final class Utils {
 
         if (e instanceof AwsServiceException ase) {
             String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
-            if (code == null) code = e.getClass().getSimpleName();
+            if (code == null || code.isBlank()) code = e.getClass().getSimpleName();
+            // in-stream exceptions arrive with lowerCamel names (modelStreamErrorException)
+            code = Character.toUpperCase(code.charAt(0)) + code.substring(1);
             String msg = serviceMessage(ase);
             String lower = msg.toLowerCase(Locale.ROOT);
             switch (code) {
@@ -120,7 +122,7 @@ public final class Utils {
                 case "InternalServerException":
                     return "Bedrock is temporarily unavailable (" + code + ": " + msg + ") — retry later";
                 default:
-                    return e.getClass().getSimpleName() + ": " + msg + " — see the message above; check --model-id and --region";
+                    return code + ": " + msg + " — check --model-id, --region and the other options, then retry";
             }
         }
 

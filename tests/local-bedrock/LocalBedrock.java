@@ -14,6 +14,12 @@
 //SOURCES Router.java
 //SOURCES HttpServer.java
 //SOURCES RuntimeApi.java
+//SOURCES RuntimeSupport.java
+//SOURCES ConverseApi.java
+//SOURCES ClaudeMessages.java
+//SOURCES NovaMessages.java
+//SOURCES PegasusVideo.java
+//SOURCES CohereEmbed.java
 //SOURCES Models.java
 //SOURCES Answers.java
 //SOURCES EventStreams.java

@@ -17,13 +17,21 @@ import java.util.List;
 
 /**
  * Every request the endpoint answered (runtime, control plane, S3, STS; failures included), in
- * arrival order. Local-only; optionally mirrored to a JSON Lines file as requests happen.
+ * arrival order (the last {@value #MAX_ENTRIES} in memory). Local-only; optionally mirrored to a
+ * JSON Lines file as requests happen.
  */
 final class RequestLog {
     static final int BODY_CAP = 1 << 20;
+    /** Entries kept in memory (oldest dropped first) so a long-running endpoint does not grow forever. */
+    static final int MAX_ENTRIES = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request. {@code body} is UTF-8 text, or base64 when binary; capped at 1 MiB. */
+    /**
+     * One request. {@code body} is UTF-8 text, or base64 when binary; capped at 1 MiB.
+     * {@code errorCode} is the error answered (or sent as an in-stream exception frame), null when
+     * OK; two local-only codes mark streams that ended early: {@code LocalStreamCut} (cut fault)
+     * and {@code LocalClientDisconnected}.
+     */
     record Entry(Instant time, String protocol, String method, String rawPath, String service,
                  String operation, String modelId, int status, String errorCode, String signature,
                  String accessKeyId, String body) {
@@ -69,6 +77,7 @@ final class RequestLog {
                 ex.modelId, ex.status, errorCode, ex.signature, ex.accessKeyId, bodyText(ex.body));
         synchronized (this) {
             entries.add(e);
+            if (entries.size() > MAX_ENTRIES) entries.subList(0, entries.size() - MAX_ENTRIES).clear();
             if (mirror != null) {
                 try {
                     Files.writeString(mirror, JSON.writeValueAsString(e.toJson()) + "\n", StandardCharsets.UTF_8,

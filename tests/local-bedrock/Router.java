@@ -76,18 +76,30 @@ final class Router {
             fail(ex, e);
         } catch (EventStreams.Stopped e) {
             errorCode = ex.streamError;
+        } catch (java.io.IOException e) {
+            if (ex.streamed()) {
+                ex.abortStream = true; // the client went away mid-stream: nothing to answer
+                errorCode = "LocalClientDisconnected";
+            } else {
+                errorCode = unexpected(ex, e);
+            }
         } catch (Throwable t) {
-            System.err.println("local-bedrock: unexpected error in " + ex.service + " " + ex.method + " " + ex.rawPath + ": " + t);
-            t.printStackTrace(System.err);
-            ApiError e = new ApiError(500, ex.service.equals("s3") ? "InternalError" : "InternalServerException",
-                    "The server encountered an internal error while processing the request.");
-            errorCode = e.code;
-            fail(ex, e);
+            errorCode = unexpected(ex, t);
         }
         if (errorCode == null && ex.status >= 400 && !ex.streamed()) {
             errorCode = errorCodeFromResponse(ex);
         }
         log.add(ex, errorCode);
+    }
+
+    /** Any unexpected failure: logged to stderr, answered 500 in the service's shape. */
+    private String unexpected(Exchange ex, Throwable t) {
+        System.err.println("local-bedrock: unexpected error in " + ex.service + " " + ex.method + " " + ex.rawPath + ": " + t);
+        t.printStackTrace(System.err);
+        ApiError e = new ApiError(500, ex.service.equals("s3") ? "InternalError" : "InternalServerException",
+                "The server encountered an internal error while processing the request.");
+        fail(ex, e);
+        return e.code;
     }
 
     /** Answers a request whose body is over the limit (the body was not read). */

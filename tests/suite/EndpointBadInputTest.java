@@ -69,21 +69,27 @@ class EndpointBadInputTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         b.header("Content-Type", "application/json");
         if (sign) {
-            SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-                    .putHeader("Content-Type", "application/json").build();
-            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                    .identity(AwsCredentialsIdentity.create("test", "test"))
-                    .request(req)
-                    .payload(body == null ? null : () -> new ByteArrayInputStream(body))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, "ap-south-1"));
-            signed.request().headers().forEach((k, v) -> {
-                if (!k.equalsIgnoreCase("Host") && !k.equalsIgnoreCase("Content-Type") && !k.equalsIgnoreCase("Content-Length")) {
-                    v.forEach(x -> b.header(k, x));
-                }
+            signedHeaders(method, uri, body).forEach((k, v) -> {
+                if (!k.equals("host") && !k.equals("content-type") && !k.equals("content-length")) b.header(k, v);
             });
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SigV4 headers (names lower-cased, host included) for a JSON request to "bedrock" signed with test/test. */
+    static java.util.Map<String, String> signedHeaders(String method, URI uri, byte[] body) {
+        SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
+                .putHeader("Content-Type", "application/json").build();
+        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create("test", "test"))
+                .request(req)
+                .payload(body == null ? null : () -> new ByteArrayInputStream(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "ap-south-1"));
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        signed.request().headers().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+        out.put("host", uri.getHost() + ":" + uri.getPort());
+        return out;
     }
 
     static void assertAlive() {
@@ -288,6 +294,31 @@ class EndpointBadInputTest {
         assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, "status " + r.statusCode());
         assertTrue(r.headers().firstValue("x-amzn-ErrorType").orElse("").startsWith("ValidationException"));
         assertAlive();
+    }
+
+    /** A handler bug must become a 500 in the service's shape, never a dead server (handler deliberately broken here). */
+    @Test
+    void unexpectedHandlerFailureBecomes500InServiceShape() {
+        RequestLog log = new RequestLog(null);
+        // no ControlPlane: resolving the model id fails with a NullPointerException inside the handler
+        Router router = new Router(new SigV4(java.util.Map.of("test", "test")),
+                new RuntimeApi(new Faults(), new Usage(), null, null), null, null, null, log);
+        String path = "/model/global.amazon.nova-2-lite-v1%3A0/converse";
+        byte[] body = "{}".getBytes();
+        Exchange ex = new Exchange("POST", path, "", signedHeaders("POST", URI.create("http://127.0.0.1:9" + path), body),
+                body, "http/1.1", (status, headers) -> { throw new java.io.IOException("not used"); });
+        java.io.PrintStream err = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            router.handle(ex);
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(500, ex.status);
+        assertTrue(ex.responseHeaders.get("x-amzn-ErrorType").startsWith("InternalServerException:"));
+        assertTrue(new String(ex.responseBody).contains("\"message\""));
+        assertEquals("InternalServerException", log.entries().get(0).errorCode());
+        assertEquals("valid", log.entries().get(0).signature());
     }
 
     @Test

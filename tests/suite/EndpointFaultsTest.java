@@ -33,8 +33,12 @@ class EndpointFaultsTest {
     static BedrockRuntimeClient once;
     static BedrockRuntimeAsyncClient async;
 
+    /** Netty logs client-side stream resets at INFO through java.util.logging; keep the test output clean. */
+    static final java.util.logging.Logger NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
+
     @BeforeAll
     static void start() throws Exception {
+        NETTY_LOG.setLevel(java.util.logging.Level.WARNING);
         lb = LocalBedrock.start(new LocalBedrock.Config().port(0));
         retrying = EndpointRuntimeTest.syncClient(lb);
         once = BedrockRuntimeClient.builder().endpointOverride(lb.endpoint()).region(Region.AP_SOUTH_1)

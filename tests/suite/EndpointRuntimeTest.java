@@ -195,6 +195,7 @@ class EndpointRuntimeTest {
     @Test
     void converseAnswersEveryChatModelWithConsistentUsage() {
         for (String id : CHAT_MODELS) {
+            Usage.Totals before = lb.usage().of(id);
             ConverseResponse r = sync.converse(b -> b.modelId(id).messages(user(PROMPT)).inferenceConfig(c -> c.maxTokens(500)));
             String text = r.output().message().content().get(0).text();
             assertTrue(text.startsWith("[local-bedrock] You asked: \"Explain quantum computing in simple terms\""), text);
@@ -204,7 +205,7 @@ class EndpointRuntimeTest {
             assertEquals(8 + (PROMPT.length() + 3) / 4, u.inputTokens(), "input tokens grow with the prompt");
             assertTrue(u.outputTokens() > 0 && u.outputTokens() <= 500);
             assertNotNull(r.metrics().latencyMs());
-            assertEquals(new Usage.Totals(1, u.inputTokens(), u.outputTokens()), lb.usage().of(id), id);
+            assertEquals(before.plus(new Usage.Totals(1, u.inputTokens(), u.outputTokens())), lb.usage().of(id), id);
         }
     }
 
@@ -243,7 +244,7 @@ class EndpointRuntimeTest {
         try (BedrockRuntimeAsyncClient h1 = BedrockRuntimeAsyncClient.builder().endpointOverride(lb.endpoint())
                 .region(Region.AP_SOUTH_1).credentialsProvider(creds())
                 .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).build()).build()) {
-            String id = "apac.amazon.nova-2-lite-v1:0";
+            String id = "au.amazon.nova-2-lite-v1:0";
             StreamResult r = new StreamResult();
             converseStream(h1, id, "Hello over HTTP/1.1", r, null).get(30, TimeUnit.SECONDS);
             assertTrue(r.text.toString().contains("Hello over HTTP/1.1"));
@@ -446,6 +447,33 @@ class EndpointRuntimeTest {
         assertEquals(0, lb.usage().of(COHERE).outputTokens());
     }
 
+    @Test
+    void asyncNonStreamingCallsOverHttp2ForEveryFamily() throws Exception {
+        for (String id : CHAT_MODELS) {
+            ConverseResponse r = async.converse(b -> b.modelId(id).messages(user("async " + id))).get(30, TimeUnit.SECONDS);
+            assertTrue(r.output().message().content().get(0).text().contains("async " + id));
+        }
+        JsonNode claude = json(async.invokeModel(b -> b.modelId(SONNET_46)
+                .body(SdkBytes.fromByteArray(bytes(claudeBody("async native", 200))))).get(30, TimeUnit.SECONDS).body());
+        assertEquals("end_turn", claude.path("stop_reason").asText());
+        JsonNode nova = json(async.invokeModel(b -> b.modelId(NOVA)
+                .body(SdkBytes.fromByteArray(bytes(novaBody("async nova", 200))))).get(30, TimeUnit.SECONDS).body());
+        assertEquals("end_turn", nova.path("stopReason").asText());
+        ObjectNode embed = JSON.createObjectNode().put("input_type", "clustering");
+        embed.putArray("texts").add("async text");
+        JsonNode cohere = json(async.invokeModel(b -> b.modelId(COHERE)
+                .body(SdkBytes.fromByteArray(bytes(embed)))).get(30, TimeUnit.SECONDS).body());
+        assertEquals(1, cohere.path("embeddings").size());
+        // a large body over HTTP/2 (flow control): an 8 MB base64 video for Pegasus
+        ObjectNode video = JSON.createObjectNode().put("inputPrompt", "Large async video");
+        video.putObject("mediaSource").put("base64String", Base64.getEncoder().encodeToString(new byte[8 * 1024 * 1024]));
+        JsonNode pegasus = json(async.invokeModel(b -> b.modelId(PEGASUS)
+                .body(SdkBytes.fromByteArray(bytes(video)))).get(60, TimeUnit.SECONDS).body());
+        assertTrue(pegasus.path("message").asText().contains("Large async video"));
+        assertTrue(lb.requestLog().entries().stream().anyMatch(e -> PEGASUS.equals(e.modelId()) && "h2c".equals(e.protocol())
+                && e.status() == 200 && e.body().length() <= RequestLog.BODY_CAP));
+    }
+
     // ------------------------------------------------------------------ model id forms
 
     @Test
@@ -490,5 +518,36 @@ class EndpointRuntimeTest {
         assertEquals("log me", e.bodyJson().path("messages").path(0).path("content").path(0).path("text").asText());
         assertNotNull(e.time());
         assertTrue(Duration.between(e.time(), java.time.Instant.now()).getSeconds() < 60);
+
+        // failures, STS and S3 are logged too
+        assertThrows(ValidationException.class, () -> sync.converse(b -> b.modelId("no-such-model").messages(user("x"))));
+        RequestLog.Entry bad = lb.requestLog().entries().stream().filter(x -> "no-such-model".equals(x.modelId())).findFirst().orElseThrow();
+        assertEquals(400, bad.status());
+        assertEquals("ValidationException", bad.errorCode());
+        try (software.amazon.awssdk.services.sts.StsClient sts = software.amazon.awssdk.services.sts.StsClient.builder()
+                .endpointOverride(lb.endpoint()).region(Region.AP_SOUTH_1).credentialsProvider(creds())
+                .httpClient(UrlConnectionHttpClient.create()).build();
+             S3Client s3 = S3Client.builder().endpointOverride(lb.endpoint()).region(Region.AP_SOUTH_1)
+                     .credentialsProvider(creds()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            assertEquals(LocalBedrock.ACCOUNT_ID, sts.getCallerIdentity().account());
+            assertThrows(software.amazon.awssdk.services.s3.model.NoSuchBucketException.class,
+                    () -> s3.headBucket(b -> b.bucket("never-created-bucket")));
+        }
+        List<RequestLog.Entry> all = lb.requestLog().entries();
+        assertTrue(all.stream().anyMatch(x -> "sts".equals(x.service()) && x.status() == 200));
+        assertTrue(all.stream().anyMatch(x -> "s3".equals(x.service()) && x.status() == 404 && "HEAD".equals(x.method())));
+    }
+
+    @Test
+    void requestLogWritesJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        sync.converse(b -> b.modelId(NOVA).messages(user("jsonl")));
+        java.nio.file.Path file = dir.resolve("requests.jsonl");
+        lb.requestLog().writeJsonLines(file);
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertEquals(lb.requestLog().entries().size(), lines.size());
+        for (String line : lines) {
+            JsonNode n = JSON.readTree(line);
+            assertTrue(n.has("time") && n.has("status") && n.has("rawPath") && n.has("signature"), line);
+        }
     }
 }
