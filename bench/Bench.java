@@ -137,7 +137,12 @@ public class Bench implements Callable<Integer> {
         Path nodeDir = root.resolve("bench/node");
         Path out = outDir != null ? outDir : root.resolve("bench/results");
         Files.createDirectories(out);
-        ensureNodeModules(nodeDir);
+        try {
+            ensureNodeModules(nodeDir);
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("❌ the Node.js side needs node and npm on the PATH (" + e.getMessage() + ") — install Node.js 18 or newer");
+            return 1;
+        }
 
         Path scratch = Files.createTempDirectory("bedrock-bench");
         LocalBedrock endpoint = null;
@@ -393,6 +398,18 @@ public class Bench implements Callable<Integer> {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** Median over rounds of program/base for the same round: steadier than a ratio of medians on a busy machine. */
+    static double pairedRatio(List<Run> runs, String program, String base, ToDoubleFunction<Run> metric) {
+        Map<Integer, Double> baseByRound = new LinkedHashMap<>();
+        for (Run r : runs) {
+            if (r.program().equals(base) && r.exitCode() == 0 && metric.applyAsDouble(r) > 0) baseByRound.put(r.round(), metric.applyAsDouble(r));
+        }
+        double[] v = runs.stream().filter(r -> r.program().equals(program) && r.exitCode() == 0 && baseByRound.containsKey(r.round()))
+                .mapToDouble(r -> metric.applyAsDouble(r) / baseByRound.get(r.round())).filter(x -> x >= 0).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     record Metric(String label, String unit, ToDoubleFunction<Run> f, double scale) {}
 
     static List<Metric> metrics(String comparison) {
@@ -446,7 +463,7 @@ public class Bench implements Callable<Integer> {
                 List<Metric> lm = new ArrayList<>(metrics(c.id()));
                 lm.add(new Metric("sample JVM start", "s", Run::execMs, 1000));
                 lm.add(new Metric("launcher RSS", "MB", Run::launcherRssMb, 1));
-                md.append("\n\n| lever: median (ratio to Java base, same rounds) |");
+                md.append("\n\n| lever: median (median of per-round ratios to Java base) |");
                 for (Metric m : lm) md.append(' ').append(m.label()).append(" |");
                 md.append("\n|---|").append("---:|".repeat(lm.size())).append('\n');
                 for (Program p : c.programs()) {
@@ -455,7 +472,7 @@ public class Bench implements Callable<Integer> {
                     for (Metric m : lm) {
                         double v = median(c.runs(), p.name(), m.f());
                         md.append(String.format(Locale.ROOT, " %s (%.2f×) |", format(v / m.scale(), m.unit()),
-                                v / median(c.runs(), base.name(), m.f())));
+                                pairedRatio(c.runs(), p.name(), base.name(), m.f())));
                     }
                     md.append('\n');
                 }

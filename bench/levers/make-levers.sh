@@ -87,11 +87,27 @@ PY
 d=$(copy all)
 for f in "$conv" "$stream"; do
   directive "$d/$f" "//CDS"
-  directive "$d/$f" "//RUNTIME_OPTIONS ${ALL_RUNTIME_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+  directive "$d/$f" "//RUNTIME_OPTIONS ${ALL_RUNTIME_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off}"
 done
 python3 "$here/patch-wrapper.py" "$d/jbang" flags,cds,cache
 cp "$dir/lever-fastclose/$stream" "$d/$stream"
 directive "$d/$stream" "//CDS"
-directive "$d/$stream" "//RUNTIME_OPTIONS ${ALL_RUNTIME_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+directive "$d/$stream" "//RUNTIME_OPTIONS ${ALL_RUNTIME_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off}"
+
+# 6. The proposal: wrapper (launcher flags + launcher CDS + alias cache), catalog runtime-options and
+#    cds for the two aliases, and the streaming sample's quick event-loop shutdown.
+d=$(copy proposed)
+python3 "$here/patch-wrapper.py" "$d/jbang" flags,cds,cache
+cp "$dir/lever-fastclose/$stream" "$d/$stream"
+python3 - "$d/jbang-catalog.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+catalog = json.load(open(p))
+for name in ("converse-haiku", "converse-stream-haiku"):
+    alias = catalog["aliases"][name]
+    alias["runtime-options"] = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off"]
+    alias["cds"] = True
+json.dump(catalog, open(p, "w"), indent=2, ensure_ascii=False)
+PY
 
 ls -d "$dir"/lever-*

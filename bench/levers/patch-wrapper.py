@@ -23,7 +23,7 @@ launcher_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disab
 if "cds" in modes:
     opts += '''# An AppCDS archive of JBang's own classes, written by the first run (one per JDK), mapped by later runs.
 jvm="$(readlink -f "$(command -v "$java_exec")" 2>/dev/null || echo "$java_exec")"
-jsa="$lib/launcher-$(printf '%s' "$jvm $(stat -c %Y "$jvm" 2>/dev/null)" | cksum | cut -d' ' -f1).jsa"
+jsa="$lib/launcher-$( { echo "$jvm"; cat "$(dirname "$jvm")/../release" 2>/dev/null; } | cksum | cut -d' ' -f1).jsa"
 if [ -f "$jsa" ]; then launcher_opts="$launcher_opts -XX:SharedArchiveFile=$jsa"
 else launcher_opts="$launcher_opts -XX:ArchiveClassesAtExit=$jsa.$$ -Xlog:disable -Xlog:all=error:stderr"; fi
 '''

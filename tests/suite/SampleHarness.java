@@ -204,17 +204,28 @@ final class SampleHarness {
 
     // ------------------------------------------------------------------ building
 
+    private static final Object BUILD_LOCK = new Object();
     private static boolean built;
-    private static final Map<String, Result> buildFailures = new LinkedHashMap<>();
+    private static final Map<String, Result> buildFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Builds every catalog script once per JVM ({@code ./jbang build <file>}, two at a time), so that the
      * timed runs that follow only start the JVM. Build failures are remembered and reported by
      * {@link #assertBuilt(Alias)} for the alias concerned instead of failing every test.
      */
-    static synchronized void buildAll() {
-        if (built) return;
-        built = true;
+    static void buildAll() {
+        synchronized (BUILD_LOCK) {
+            if (!built) {
+                built = true;
+                buildAllNow();
+            }
+        }
+    }
+
+    private static void buildAllNow() {
+        Path rootDir = repoRoot();
+        String jbang = wrapper().toString();
+        Map<String, String> env = baseEnv(null);
         List<Alias> toBuild = aliases().stream()
                 .filter(a -> !a.scriptRef().equals("tests/RunTests.java"))
                 .filter(a -> Files.isRegularFile(a.script()))
@@ -223,8 +234,7 @@ final class SampleHarness {
         try {
             Map<Alias, Future<Result>> futures = new LinkedHashMap<>();
             for (Alias a : toBuild) {
-                futures.put(a, pool.submit(() -> run(repoRoot(), baseEnv(null), Duration.ofMinutes(5),
-                        wrapper().toString(), "build", a.scriptRef())));
+                futures.put(a, pool.submit(() -> run(rootDir, env, Duration.ofMinutes(5), jbang, "build", a.scriptRef())));
             }
             for (Map.Entry<Alias, Future<Result>> f : futures.entrySet()) {
                 try {
@@ -242,10 +252,7 @@ final class SampleHarness {
     static void assertBuilt(Alias a) {
         assertTrue(Files.isRegularFile(a.script()), a.name() + ": script " + a.scriptRef() + " does not exist");
         buildAll();
-        Result failure;
-        synchronized (SampleHarness.class) {
-            failure = buildFailures.get(a.name());
-        }
+        Result failure = buildFailures.get(a.name());
         if (failure != null) fail(a.name() + " does not build (exit " + failure.exit() + "): " + tail(failure.stderr() + failure.stdout(), 1500));
     }
 

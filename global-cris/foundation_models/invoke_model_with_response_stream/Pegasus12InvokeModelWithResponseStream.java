@@ -59,10 +59,10 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Video understanding with TwelveLabs Pegasus 1.2 through global cross-Region inference, streamed
- * (InvokeModelWithResponseStream; Pegasus has no Converse API). Pegasus reads the video from S3, so the sample first makes sure that
- * the bucket exists, that its policy lets Bedrock read objects (added once, never duplicated) and that
- * the video is there (reused when present, else uploaded); then it asks Pegasus about the video and
- * prints the answer as it streams.
+ * (InvokeModelWithResponseStream; Pegasus has no Converse API). Pegasus reads the video from S3, so
+ * the sample first makes sure that the bucket exists, that its policy lets Bedrock read objects
+ * (added once, never duplicated) and that the video is there (reused when present, else uploaded);
+ * then it asks Pegasus about the video and prints the answer as it streams.
  *
  * <p>Run: {@code jbang invoke-stream-pegasus --bucket my-bucket} (no AWS account:
  * {@code ./jbang offline invoke-stream-pegasus --bucket demo-bucket --video tests/fixtures/sample-video.mp4}).
