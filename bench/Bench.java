@@ -285,7 +285,7 @@ public class Bench implements Callable<Integer> {
         }
         return new Run(program.name(), round, process.exitValue(), ms(end[0] - start),
                 firstText[0] < 0 ? -1 : ms(firstText[0] - start), exec < 0 ? -1 : ms(exec - start),
-                peak, program.kind().equals("java") ? launcherPeak : -1, cpu, maxRss, tail.replace('\n', ' '));
+                peak, launcherPeak > 0 ? launcherPeak : -1, cpu, maxRss, tail.replace('\n', ' '));
     }
 
     /** Reads stdout as it arrives; notes the time of the first non-blank text after the marker line. */

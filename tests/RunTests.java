@@ -41,6 +41,12 @@ import org.junit.platform.engine.TestExecutionResult;
  */
 public class RunTests {
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println("Usage: jbang test [CLASS-REGEX...]");
+            System.out.println("Runs the whole test suite (or the test classes whose names match) and ends with \"N passed, M failed\".");
+            System.out.println("Example: jbang test 'Endpoint.*'    Environment: BEDROCK_LIVE=1 also runs the live AWS tests.");
+            return;
+        }
         Path root = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> patterns = new ArrayList<>();
         for (String a : args) patterns.add(a.contains(".") || a.contains("*") ? a : a + ".*");
