@@ -134,9 +134,13 @@ public final class Utils {
         if (msg.contains("Unable to load region")) {
             return "no AWS Region set — pass --region or set AWS_REGION";
         }
-        if (hasCause(error, ConnectException.class)) {
+        if (e instanceof SdkClientException && hasCause(error, ConnectException.class)) {
             return "could not connect to " + endpointName() + " — "
                     + (configuredEndpoint() != null ? "is the local endpoint running?" : "check your network or proxy");
+        }
+        if (hasCause(error, ConnectException.class)) { // not an AWS call (e.g. a download)
+            String detail = firstMessage(error);
+            return "could not connect" + (detail == null ? "" : " (" + detail + ")") + " — check the address, your network or proxy";
         }
         if (hasCause(error, UnknownHostException.class)) {
             return "cannot resolve the host of " + endpointName() + " — check --region, your DNS and network";
@@ -216,6 +220,14 @@ public final class Utils {
             if (c.getCause() == c) break;
         }
         return false;
+    }
+
+    private static String firstMessage(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) return c.getMessage();
+            if (c.getCause() == c) break;
+        }
+        return null;
     }
 
     private static boolean hasCauseNamed(Throwable e, String simpleName) {

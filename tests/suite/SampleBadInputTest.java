@@ -142,7 +142,7 @@ class SampleBadInputTest {
         SampleHarness.Alias a = SampleHarness.alias(name);
         SampleHarness.assertBuilt(a);
         try (LocalBedrock lb = SampleHarness.start()) {
-            SampleHarness.Result r = SampleHarness.runAlias(lb, name);
+            SampleHarness.Result r = SampleHarness.runAlias(lb, name, "--video", PegasusEndToEndTest.VIDEO);
             assertTrue(r.exit() != 0, () -> "must fail without a bucket\n" + r.all());
             SampleHarness.assertNoStackTrace(r);
             assertFalse(r.completed(), () -> r.all());

@@ -61,7 +61,7 @@ class SampleFaultTest {
         try (LocalBedrock lb = SampleHarness.start()) {
             fault.accept(lb);
             List<String> args = a.kind() == SampleHarness.Kind.PEGASUS_STREAM
-                    ? List.of("--bucket", "suite-stream-fault-bucket")
+                    ? List.of("--bucket", "suite-stream-fault-bucket", "--video", PegasusEndToEndTest.VIDEO)
                     : SampleHarness.happyArgs(a);
             SampleHarness.Result r = SampleHarness.runAlias(lb, a.name(), args.toArray(String[]::new));
             String line = SampleHarness.assertOneLineError(r);
