@@ -310,9 +310,6 @@ final class SampleHarness {
         env.put("AWS_SHARED_CREDENTIALS_FILE", nowhere.resolve("credentials").toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true"); // never try 169.254.169.254 for credentials or Region
         env.put("JBANG_WRAPPER_NO_PATH", "1");        // always the wrapper's pinned JBang
-        // Short-lived JVMs: JBang passes these to its launcher and to the sample's JVM; they change start-up
-        // time only (C1 JIT, serial GC), not behaviour. A caller's own JBANG_JAVA_OPTIONS wins.
-        env.putIfAbsent("JBANG_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         if (lb != null) {
             env.put("AWS_ENDPOINT_URL", lb.endpoint().toString());
             env.put("AWS_ACCESS_KEY_ID", "test");

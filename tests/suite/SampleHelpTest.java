@@ -31,9 +31,9 @@ class SampleHelpTest {
             SampleHarness.Result r = SampleHarness.runAlias(lb, a.name(), "--help");
             assertEquals(0, r.exit(), () -> "--help must exit 0\n" + r.all());
             SampleHarness.assertNoStackTrace(r);
-            assertTrue(r.stdout().contains("Usage:") && r.stdout().contains("--help"),
-                    () -> "no usage text with --help on stdout\n" + r.all());
+            assertTrue(r.stdout().contains("Usage:"), () -> "no usage text on stdout\n" + r.all());
             if (a.isSample()) {
+                assertTrue(r.stdout().contains("--help"), () -> "picocli usage lists --help\n" + r.all());
                 assertTrue(r.stdout().contains("Usage: " + a.name() + " "),
                         () -> "usage should name the command as its alias (" + a.name() + ")\n" + r.all());
                 for (String option : new String[] {"--region", "--model-id"}) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
@@ -114,9 +115,11 @@ public class ClaudeSonnet45ConverseStream implements Callable<Integer> {
         System.out.println("🚀 Calling " + modelId + " with the ConverseStream API in " + region);
         // Netty is the SDK's async HTTP client; its default protocol for Bedrock (HTTP/2) stays.
         // A long read timeout because thinking models can pause for minutes.
+        // Our own event loops, shut down without Netty's 2-second quiet period when the answer is complete.
+        SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
         try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
                 .region(Region.of(region))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().readTimeout(Duration.ofMinutes(5)))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops).readTimeout(Duration.ofMinutes(5)))
                 .build()) {
             System.out.println("💬 Response:");
             StreamResult result = converseStream(client, modelId, prompt, maxTokens, temperature, timeoutSeconds, text -> {
@@ -130,6 +133,8 @@ public class ClaudeSonnet45ConverseStream implements Callable<Integer> {
                 Utils.printUsage(Utils.orZero(usage.inputTokens()), Utils.orZero(usage.outputTokens()), Utils.orZero(usage.totalTokens()),
                         Utils.orZero(usage.cacheReadInputTokens()), Utils.orZero(usage.cacheWriteInputTokens()));
             }
+        } finally {
+            eventLoops.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         System.out.println("✅ Completed successfully");
         return 0;

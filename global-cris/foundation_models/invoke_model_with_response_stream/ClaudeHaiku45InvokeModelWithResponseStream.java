@@ -29,6 +29,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
@@ -145,9 +146,11 @@ public class ClaudeHaiku45InvokeModelWithResponseStream implements Callable<Inte
         System.out.println("🚀 Calling " + modelId + " with the InvokeModelWithResponseStream API in " + region);
         // Netty is the SDK's async HTTP client; its default protocol for Bedrock (HTTP/2) stays.
         // A long read timeout because thinking models can pause for minutes.
+        // Our own event loops, shut down without Netty's 2-second quiet period when the answer is complete.
+        SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
         try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
                 .region(Region.of(region))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().readTimeout(Duration.ofMinutes(5)))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops).readTimeout(Duration.ofMinutes(5)))
                 .build()) {
             System.out.println("💬 Response:");
             StreamResult result = invokeModelWithResponseStream(client, modelId, prompt, maxTokens, temperature, timeoutSeconds, text -> {
@@ -166,6 +169,8 @@ public class ClaudeHaiku45InvokeModelWithResponseStream implements Callable<Inte
                 System.out.println("⏱️ Invocation latency: " + metrics.path("invocationLatency").asLong() + " ms");
                 System.out.println("⏱️ First byte latency: " + metrics.path("firstByteLatency").asLong() + " ms");
             }
+        } finally {
+            eventLoops.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         System.out.println("✅ Completed successfully");
         return 0;

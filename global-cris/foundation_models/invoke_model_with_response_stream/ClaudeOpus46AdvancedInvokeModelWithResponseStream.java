@@ -28,6 +28,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
@@ -238,9 +239,11 @@ public class ClaudeOpus46AdvancedInvokeModelWithResponseStream implements Callab
         Integer trigger = noCompaction ? null : compactionTrigger;
 
         // Netty is the SDK's async HTTP client; long read timeout because thinking models can take minutes.
+        // Our own event loops, shut down without Netty's 2-second quiet period when the answer is complete.
+        SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
         try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
                 .region(Region.of(region))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().readTimeout(Duration.ofMinutes(5)))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops).readTimeout(Duration.ofMinutes(5)))
                 .build()) {
             System.out.println("🚀 Calling " + modelId + " with the InvokeModelWithResponseStream API in " + region);
             System.out.println("⚙️ Thinking: adaptive, effort: " + effort
@@ -264,6 +267,8 @@ public class ClaudeOpus46AdvancedInvokeModelWithResponseStream implements Callab
             if (hasMetrics && m.has("firstByteLatency")) System.out.println("⏱️ First byte latency: " + m.path("firstByteLatency").asLong() + " ms");
             System.out.println("✅ Completed successfully");
             return 0;
+        } finally {
+            eventLoops.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 }

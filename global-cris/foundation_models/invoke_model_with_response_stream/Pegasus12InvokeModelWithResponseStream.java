@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -312,13 +313,15 @@ public class Pegasus12InvokeModelWithResponseStream implements Callable<Integer>
         }
         final String b = bucketName;
 
+        // Our own event loops, shut down without Netty's 2-second quiet period when the answer is complete.
+        SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build();
         // S3 and STS use the lightest SDK HTTP client (sync calls).
         Region awsRegion = Region.of(sourceRegion);
         try (StsClient sts = StsClient.builder().region(awsRegion).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
              S3Client s3 = S3Client.builder().region(awsRegion).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
              // Netty is the SDK's async HTTP client (streams need it); long read timeout for slow analyses.
              BedrockRuntimeAsyncClient bedrock = BedrockRuntimeAsyncClient.builder().region(awsRegion)
-                     .httpClientBuilder(NettyNioAsyncHttpClient.builder().readTimeout(Duration.ofMinutes(5))).build()) {
+                     .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoops).readTimeout(Duration.ofMinutes(5))).build()) {
             System.out.println("🚀 Calling " + modelId + " with the InvokeModelWithResponseStream API in " + sourceRegion);
 
             String account = sts.getCallerIdentity().account();   // the bucket owner Bedrock checks
@@ -353,6 +356,8 @@ public class Pegasus12InvokeModelWithResponseStream implements Callable<Integer>
             if (m != null && m.has("firstByteLatency")) System.out.println("⏱️ First byte latency: " + m.path("firstByteLatency").asLong() + " ms");
             System.out.println("✅ Completed successfully");
             return 0;
+        } finally {
+            eventLoops.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
