@@ -90,7 +90,7 @@ public class RunTests {
                 case FAILED -> "FAIL";
             };
             String why = result.getThrowable().map(t -> " — " + String.valueOf(t.getMessage()).lines().findFirst().orElse("")).orElse("");
-            System.out.println(mark + " " + id.getLegacyReportingName() + " [" + id.getUniqueIdObject().getSegments().get(1).getValue() + "]" + why);
+            System.out.println(mark + " " + id.getDisplayName() + " [" + id.getUniqueIdObject().getSegments().get(1).getValue() + "]" + why);
         }
 
         @Override
