@@ -65,6 +65,8 @@ public final class Utils {
     public static String explain(Throwable error) {
         Throwable e = unwrap(error);
         if (e instanceof IncompleteStreamException) return e.getMessage();
+        // A sample's own failure, already worded as "what went wrong — what to do".
+        if (e instanceof IllegalStateException && e.getCause() == null && e.getMessage() != null) return e.getMessage();
         if (e instanceof TimeoutException) {
             return "no complete answer within the --timeout — retry, or raise --timeout (thinking models can take minutes)";
         }

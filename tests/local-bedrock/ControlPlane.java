@@ -60,18 +60,30 @@ final class ControlPlane {
 
     // ------------------------------------------------------------------ dispatch
 
+    /** Faults the tests inject into control-plane calls (none unless set). */
+    private volatile Faults faults = new Faults();
+
+    void faults(Faults f) {
+        this.faults = f;
+    }
+
+    private void operation(Exchange ex, String name) {
+        ex.operation = name;
+        faults.onControlPlaneCall(name);
+    }
+
     void handle(Exchange ex) {
         String region = regionOf(ex);
         String path = ex.rawPath;
         try {
             if (path.equals(PROFILES) || path.equals(PROFILES + "/")) {
                 if (ex.method.equals("POST")) {
-                    ex.operation = "CreateInferenceProfile";
+                    operation(ex, "CreateInferenceProfile");
                     create(ex, region);
                     return;
                 }
                 if (ex.method.equals("GET")) {
-                    ex.operation = "ListInferenceProfiles";
+                    operation(ex, "ListInferenceProfiles");
                     list(ex, region);
                     return;
                 }
@@ -80,34 +92,34 @@ final class ControlPlane {
                 if (!segment.contains("/")) {
                     String identifier = Exchange.decode(segment);
                     if (ex.method.equals("GET")) {
-                        ex.operation = "GetInferenceProfile";
+                        operation(ex, "GetInferenceProfile");
                         write(ex, 200, find(identifier, region));
                         return;
                     }
                     if (ex.method.equals("DELETE")) {
-                        ex.operation = "DeleteInferenceProfile";
+                        operation(ex, "DeleteInferenceProfile");
                         delete(identifier);
                         write(ex, 200, JSON.createObjectNode());
                         return;
                     }
                 }
             } else if (ex.method.equals("POST") && path.equals("/tagResource")) {
-                ex.operation = "TagResource";
+                operation(ex, "TagResource");
                 tag(body(ex));
                 write(ex, 200, JSON.createObjectNode());
                 return;
             } else if (ex.method.equals("POST") && path.equals("/untagResource")) {
-                ex.operation = "UntagResource";
+                operation(ex, "UntagResource");
                 untag(body(ex));
                 write(ex, 200, JSON.createObjectNode());
                 return;
             } else if (ex.method.equals("POST") && path.equals("/listTagsForResource")) {
-                ex.operation = "ListTagsForResource";
+                operation(ex, "ListTagsForResource");
                 write(ex, 200, listTags(body(ex)));
                 return;
             }
         } finally {
-            if (ex.operation == null) ex.operation = "Unknown";
+            if (ex.operation == null) operation(ex, "Unknown");
         }
         // What API Gateway-fronted AWS services answer for a path/method they do not route.
         throw new ApiError(404, "UnknownOperationException", "The local endpoint does not implement " + ex.method + " " + path + ".");

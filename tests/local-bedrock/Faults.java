@@ -1,4 +1,5 @@
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,9 @@ final class Faults {
     private int streamExceptionAfter = -1;
     private String onlyModel;
     private int calls;
+    /** Control-plane faults: operation name -> (nth call of that operation -> error code). */
+    private final Map<String, Map<Integer, String>> failOperations = new HashMap<>();
+    private final Map<String, Integer> operationCalls = new HashMap<>();
     private Random random = new Random(42);
 
     public synchronized Faults throttleFirst(int n) { throttleFirst = n; return this; }
@@ -42,6 +46,15 @@ final class Faults {
     public synchronized Faults failCall(int nth, String errorCode) {
         modeled(errorCode); // rejects unknown codes early
         failCalls.put(nth, errorCode);
+        return this;
+    }
+    /**
+     * The nth call (1-based, since reset) of a control-plane operation such as
+     * "CreateInferenceProfile" fails with that modeled error (bedrock control plane only).
+     */
+    public synchronized Faults failOperation(String operation, int nth, String errorCode) {
+        modeled(errorCode);
+        failOperations.computeIfAbsent(operation, k -> new HashMap<>()).put(nth, errorCode);
         return this;
     }
     public synchronized Faults streamEventDelay(Duration d) { streamEventDelay = d == null ? Duration.ZERO : d; return this; }
@@ -65,6 +78,8 @@ final class Faults {
         throttlePercent = 0;
         serverErrorFirst = 0;
         failCalls.clear();
+        failOperations.clear();
+        operationCalls.clear();
         streamEventDelay = Duration.ZERO;
         cutStreamAfter = -1;
         streamExceptionType = null;
@@ -93,6 +108,11 @@ final class Faults {
                         int c = value.indexOf(':');
                         if (c < 0) throw new IllegalArgumentException("fail-call needs N:ErrorCode");
                         failCall(Integer.parseInt(value.substring(0, c)), value.substring(c + 1));
+                    }
+                    case "fail-operation" -> {
+                        String[] p = value.split(":");
+                        if (p.length != 3) throw new IllegalArgumentException("fail-operation needs Operation:N:ErrorCode");
+                        failOperation(p[0], Integer.parseInt(p[1]), p[2]);
                     }
                     case "stream-delay-ms" -> streamEventDelay(Duration.ofMillis(Long.parseLong(value)));
                     case "cut-stream-after" -> cutStreamAfter(Integer.parseInt(value));
@@ -130,6 +150,14 @@ final class Faults {
         return new StreamPlan(streamEventDelay, cutStreamAfter, streamExceptionType, streamExceptionAfter);
     }
 
+    /** Called once per control-plane call, before it runs: throws the injected error for this call, if any. */
+    synchronized void onControlPlaneCall(String operation) {
+        int k = operationCalls.merge(operation, 1, Integer::sum);
+        Map<Integer, String> plan = failOperations.get(operation);
+        String code = plan == null ? null : plan.get(k);
+        if (code != null) throw modeled(code);
+    }
+
     /** The bedrock-runtime error with this code, with AWS's status and usual message. */
     static ApiError modeled(String code) {
         return switch (code) {
@@ -146,6 +174,7 @@ final class Faults {
             case "AccessDeniedException" -> new ApiError(403, code, "You don't have access to the model with the specified model ID.");
             case "ResourceNotFoundException" -> new ApiError(404, code, "The specified resource was not found.");
             case "ValidationException" -> new ApiError(400, code, "Input validation failed (local-bedrock fault).");
+            case "ConflictException" -> new ApiError(400, code, "A conflicting operation is in progress (local-bedrock fault).");
             default -> throw new IllegalArgumentException("unknown bedrock-runtime error code '" + code + "'");
         };
     }

@@ -94,16 +94,14 @@ final class HttpServer implements AutoCloseable {
             long limit = Router.bodyLimit(rawPath);
             long declared = request.getLength();
             byte[] body;
-            boolean tooLarge = declared > limit;
-            if (tooLarge) {
-                body = new byte[0];
-            } else {
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
-                }
-                if (body.length > limit) {
-                    tooLarge = true;
+            boolean tooLarge;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                body = declared > limit ? new byte[0] : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+                tooLarge = declared > limit || body.length > limit;
+                if (tooLarge) {
+                    // Read the rest and drop it: a client still sending would otherwise see a reset, not the 4xx.
                     body = new byte[0];
+                    in.transferTo(OutputStream.nullOutputStream());
                 }
             }
             Exchange.StreamOpener opener = (status, h) -> {

@@ -108,6 +108,7 @@ public final class LocalBedrock implements AutoCloseable {
         RequestLog log = new RequestLog(c.requestLogFile);
         Usage usage = new Usage();
         ControlPlane controlPlane = new ControlPlane(c.region, ACCOUNT_ID);
+        controlPlane.faults(faults);
         S3Store s3 = new S3Store(dataDir, ACCOUNT_ID);
         Sts sts = new Sts(ACCOUNT_ID);
         SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
@@ -176,7 +177,11 @@ public final class LocalBedrock implements AutoCloseable {
         String accessKey;
         @Option(names = "--secret-key", defaultValue = "test", description = "Secret key clients sign with. Default: ${DEFAULT-VALUE}")
         String secretKey;
-        @Option(names = "--faults", description = "Fault injection, e.g. throttle-first=2,stream-delay-ms=50,model=global.amazon.nova-2-lite-v1:0")
+        @Option(names = "--faults", paramLabel = "SPEC", description = {
+                "Fault injection (local-only), a comma list of: throttle-first=N, throttle-percent=P, server-error-first=N,",
+                "fail-call=N:ErrorCode, fail-operation=Operation:N:ErrorCode (control plane, e.g. CreateInferenceProfile:2:ConflictException),",
+                "stream-delay-ms=MS, cut-stream-after=N, stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
+                "Example: throttle-first=2,model=global.amazon.nova-2-lite-v1:0"})
         String faults;
         @Option(names = "--data-dir", description = "Where S3 objects are kept (default: a temporary directory)")
         Path dataDir;

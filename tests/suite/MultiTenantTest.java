@@ -95,6 +95,29 @@ class MultiTenantTest {
         }
     }
 
+    /**
+     * The second tenant's profile cannot be created: the run fails (non-zero, one line, no stack
+     * trace), makes no runtime call, and still deletes the first tenant's profile (the finally).
+     */
+    @Test
+    void secondCreateFailsFirstProfileStillDeleted() {
+        SampleHarness.assertBuilt(SampleHarness.alias(ALIAS));
+        try (LocalBedrock lb = SampleHarness.start()) {
+            lb.faults().failOperation("CreateInferenceProfile", 2, "ServiceQuotaExceededException");
+            SampleHarness.Result r = run(lb);
+            assertNotEquals(0, r.exit(), () -> "a failed profile creation must make the exit code non-zero\n" + r.all());
+            SampleHarness.assertNoStackTrace(r);
+            assertFalse(r.completed(), () -> r.all());
+            assertTrue(r.errLines().lines().anyMatch(l -> l.startsWith("❌ ")), () -> "one ❌ line expected\n" + r.all());
+            Matcher m = CREATED.matcher(r.stdout());
+            assertTrue(m.find(), () -> "the first tenant's profile is created\n" + r.all());
+            String first = m.group(2);
+            assertFalse(m.find(), () -> "only one profile can have been created\n" + r.all());
+            assertEquals(0, SampleHarness.runtimeEntries(lb).size(), () -> "no tenant call without all profiles\n" + r.all());
+            assertCleanedUp(lb, r, Map.of(TENANTS.get(0), first));
+        }
+    }
+
     /** tenant → ARN from the "📝 tenant: created ARN" lines; one per tenant, all different. */
     static Map<String, String> createdArns(SampleHarness.Result r) {
         Map<String, String> arns = new LinkedHashMap<>();

@@ -192,8 +192,14 @@ public class Pegasus12InvokeModelWithResponseStream implements Callable<Integer>
         Path tmp = Files.createTempFile("pegasus-video-", ".mp4");
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30)).build();
-        HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofFile(tmp));
+        HttpResponse<Path> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofFile(tmp));
+        } catch (java.io.IOException e) { // java.net.http gives no message for a refused or unreachable host
+            Files.deleteIfExists(tmp);
+            throw new IllegalStateException("could not download the video from " + url + " (" + e.getClass().getSimpleName()
+                    + ") — check your network, or pass a local file with --video");
+        }
         if (response.statusCode() != 200) {
             Files.deleteIfExists(tmp);
             throw new IllegalStateException("downloading " + url + " failed with HTTP " + response.statusCode()
