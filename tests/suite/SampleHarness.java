@@ -310,6 +310,7 @@ final class SampleHarness {
         env.put("AWS_SHARED_CREDENTIALS_FILE", nowhere.resolve("credentials").toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true"); // never try 169.254.169.254 for credentials or Region
         env.put("JBANG_WRAPPER_NO_PATH", "1");        // always the wrapper's pinned JBang
+        env.put("LC_ALL", "C.UTF-8");                 // the samples print emoji: make the JVM encode stdout as UTF-8
         if (lb != null) {
             env.put("AWS_ENDPOINT_URL", lb.endpoint().toString());
             env.put("AWS_ACCESS_KEY_ID", "test");
