@@ -302,7 +302,8 @@ final class ControlPlane {
      * The model id a runtime call on an application inference profile ARN answers as, empty when
      * modelIdOrArn is not such an ARN, or the runtime's error when the profile does not exist.
      */
-    synchronized Optional<String> resolveApplicationProfile(String modelIdOrArn) {
+    Optional<String> resolveApplicationProfile(String modelIdOrArn) {
+        // Every runtime call comes here: only a real application-profile ARN takes the lock.
         if (modelIdOrArn == null) return Optional.empty();
         Matcher m = APP_ARN.matcher(modelIdOrArn);
         if (!m.matches()) {
@@ -311,11 +312,14 @@ final class ControlPlane {
             }
             return Optional.empty();
         }
-        AppProfile p = apps.get(m.group(4));
-        if (p == null || !p.arn.equals(modelIdOrArn)) {
-            throw ApiError.validation("The provided model identifier is invalid.");
+        String source;
+        synchronized (this) {
+            AppProfile p = apps.get(m.group(4));
+            if (p == null || !p.arn.equals(modelIdOrArn)) {
+                throw ApiError.validation("The provided model identifier is invalid.");
+            }
+            source = p.sourceModelId;
         }
-        String source = p.sourceModelId;
         return Optional.of(source);
     }
 

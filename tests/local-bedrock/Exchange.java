@@ -37,7 +37,7 @@ final class Exchange {
     String modelId;      // decoded model id / ARN for runtime calls
     String accessKeyId;  // from the Authorization header, when present
     String signature;    // "valid", "missing", "invalid: <why>"
-    final String requestId = java.util.UUID.randomUUID().toString();
+    final String requestId = randomRequestId();
     /** Set by a stream writer: end the streamed answer abruptly (no final frames). */
     volatile boolean abortStream;
     /** Error code of an in-stream exception frame that was sent, for the request log. */
@@ -58,6 +58,18 @@ final class Exchange {
         this.body = body;
         this.protocol = protocol;
         this.streamOpener = streamOpener;
+    }
+
+    /**
+     * A random (version 4) UUID, like AWS request ids. Drawn from ThreadLocalRandom, not from
+     * UUID.randomUUID(): its SecureRandom is one lock every request thread queues on, and a request
+     * id is no secret.
+     */
+    static String randomRequestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;                       // version 4
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new java.util.UUID(msb, lsb).toString();
     }
 
     /** Case-insensitive request header, or null. */

@@ -96,7 +96,23 @@ final class HttpServer implements AutoCloseable {
             byte[] body;
             boolean tooLarge;
             try (InputStream in = Content.Source.asInputStream(request)) {
-                body = declared > limit ? new byte[0] : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+                if (declared > limit) {
+                    body = new byte[0];
+                } else if (declared >= 0) {
+                    // Content-Length known: one array of exactly that size (readNBytes(limit + 1) would
+                    // work in 8 KiB buffers and copy, for every small request).
+                    body = in.readNBytes((int) declared);
+                    int next = in.read();
+                    if (next >= 0) { // more than declared (not expected): read on as when no length is known
+                        byte[] rest = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1) - body.length - 1);
+                        byte[] all = java.util.Arrays.copyOf(body, body.length + 1 + rest.length);
+                        all[body.length] = (byte) next;
+                        System.arraycopy(rest, 0, all, body.length + 1, rest.length);
+                        body = all;
+                    }
+                } else {
+                    body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+                }
                 tooLarge = declared > limit || body.length > limit;
                 if (tooLarge) {
                     // Read the rest and drop it: a client still sending would otherwise see a reset, not the 4xx.

@@ -30,6 +30,9 @@
 //SOURCES ControlPlane.java
 //SOURCES S3Store.java
 //SOURCES Sts.java
+// Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
+// threads taking a core from the requests on small machines (numbers: EndpointBench.java).
+//RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
 
 import java.net.URI;
 import java.nio.file.Files;

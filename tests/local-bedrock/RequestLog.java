@@ -11,9 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every request the endpoint answered (runtime, control plane, S3, STS; failures included), in
@@ -65,7 +66,12 @@ final class RequestLog {
         }
     }
 
-    private final List<Entry> entries = new ArrayList<>();
+    /**
+     * Oldest first. Lock-free, so request threads do not queue behind each other to log; with a
+     * mirror file, adding and writing the line happen under one lock so both keep the same order.
+     */
+    private final ConcurrentLinkedDeque<Entry> entries = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger size = new AtomicInteger();
     private final Path mirror;
 
     RequestLog(Path mirrorOrNull) {
@@ -75,26 +81,32 @@ final class RequestLog {
     void add(Exchange ex, String errorCode) {
         Entry e = new Entry(Instant.now(), ex.protocol, ex.method, ex.rawPath, ex.service, ex.operation,
                 ex.modelId, ex.status, errorCode, ex.signature, ex.accessKeyId, bodyText(ex.body));
+        if (mirror == null) {
+            append(e);
+            return;
+        }
         synchronized (this) {
-            entries.add(e);
-            if (entries.size() > MAX_ENTRIES) entries.subList(0, entries.size() - MAX_ENTRIES).clear();
-            if (mirror != null) {
-                try {
-                    Files.writeString(mirror, JSON.writeValueAsString(e.toJson()) + "\n", StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                } catch (IOException ignored) {
-                    // the mirror file is a convenience; never fail a request because of it
-                }
+            append(e);
+            try {
+                Files.writeString(mirror, JSON.writeValueAsString(e.toJson()) + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // the mirror file is a convenience; never fail a request because of it
             }
         }
     }
 
-    synchronized List<Entry> entries() {
+    private void append(Entry e) {
+        entries.addLast(e);
+        if (size.incrementAndGet() > MAX_ENTRIES && entries.pollFirst() != null) size.decrementAndGet();
+    }
+
+    List<Entry> entries() {
         return List.copyOf(entries);
     }
 
-    synchronized void clear() {
-        entries.clear();
+    void clear() {
+        for (Entry e; (e = entries.pollFirst()) != null; ) size.decrementAndGet();
     }
 
     synchronized void writeJsonLines(Path file) throws IOException {

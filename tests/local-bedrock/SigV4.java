@@ -51,6 +51,8 @@ final class SigV4 {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String STREAMING_PREFIX = "STREAMING-";
     private static final String EMPTY_SHA256 = hex(sha256(new byte[0]));
+    /** The SDK's signer holds no per-request state: one instance serves every request thread. */
+    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     private final Map<String, String> secretByAccessKey;
     /** The server's clock (tests may replace it). */
@@ -124,7 +126,7 @@ final class SigV4 {
         String expectedService = "s3".equals(ex.service) ? "s3" : "sts".equals(ex.service) ? "sts" : "bedrock";
         String expected;
         try {
-            expected = expectedSignature(ex, auth, secret);
+            expected = expectedSignature(ex, auth, secret, signedAt);
         } catch (RuntimeException e) {
             ex.signature = "invalid: cannot recompute (" + e.getMessage() + ")";
             throw badSignature(ex.service, null);
@@ -189,7 +191,7 @@ final class SigV4 {
 
     // ------------------------------------------------------------------ signature
 
-    private String expectedSignature(Exchange ex, Auth auth, String secret) {
+    private String expectedSignature(Exchange ex, Auth auth, String secret, Instant signedAt) {
         String payloadHash = ex.header("x-amz-content-sha256");
         boolean streaming = payloadHash != null && payloadHash.startsWith(STREAMING_PREFIX);
         if (streaming || auth.signedHeaders().contains(":authority")) {
@@ -215,9 +217,8 @@ final class SigV4 {
             if (value != null) rb.appendHeader(name, value);
         }
         SdkHttpRequest request = rb.build();
-        Instant signedAt = Instant.from(AMZ_DATE.parse(ex.header("x-amz-date").trim()));
         byte[] body = ex.body == null ? new byte[0] : ex.body;
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+        SignedRequest signed = SIGNER.sign(r -> r
                 .identity(AwsCredentialsIdentity.create(auth.accessKeyId(), secret))
                 .request(request)
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(body))

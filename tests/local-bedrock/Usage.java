@@ -1,6 +1,7 @@
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Token usage per runtime modelId exactly as sent (profile id or ARN), summed over successful
@@ -15,19 +16,37 @@ final class Usage {
         }
     }
 
-    private final ConcurrentHashMap<String, Totals> totals = new ConcurrentHashMap<>();
+    /** Running sums for one modelId: adders, so that concurrent calls on one model never queue on a lock. */
+    private static final class Sums {
+        final LongAdder calls = new LongAdder();
+        final LongAdder inputTokens = new LongAdder();
+        final LongAdder outputTokens = new LongAdder();
+
+        Totals totals() {
+            return new Totals(calls.sum(), inputTokens.sum(), outputTokens.sum());
+        }
+    }
+
+    private final ConcurrentHashMap<String, Sums> totals = new ConcurrentHashMap<>();
 
     void add(String modelId, long inputTokens, long outputTokens) {
-        totals.merge(modelId, new Totals(1, inputTokens, outputTokens), Totals::plus);
+        Sums s = totals.get(modelId);
+        if (s == null) s = totals.computeIfAbsent(modelId, k -> new Sums());
+        s.inputTokens.add(inputTokens);
+        s.outputTokens.add(outputTokens);
+        s.calls.increment();
     }
 
     /** A sorted snapshot. */
     Map<String, Totals> byModelId() {
-        return new TreeMap<>(totals);
+        Map<String, Totals> out = new TreeMap<>();
+        totals.forEach((k, v) -> out.put(k, v.totals()));
+        return out;
     }
 
     Totals of(String modelId) {
-        return totals.getOrDefault(modelId, Totals.ZERO);
+        Sums s = totals.get(modelId);
+        return s == null ? Totals.ZERO : s.totals();
     }
 
     void reset() {
