@@ -245,6 +245,12 @@ final class SampleHarness {
                     buildFailures.put(f.getKey().name(), new Result(-1, "", String.valueOf(e), 0, List.of()));
                 }
             }
+            // JBang's dependency cache is a JSON file that two parallel builds can catch half-written
+            // (MalformedJsonException, exit 4): build whatever failed once more, alone.
+            for (Alias a : new ArrayList<>(buildFailures.keySet()).stream().map(SampleHarness::alias).collect(Collectors.toList())) {
+                Result again = run(rootDir, env, Duration.ofMinutes(5), jbang, "build", a.scriptRef());
+                if (again.exit() == 0) buildFailures.remove(a.name());
+            }
             warmUp(toBuild.stream().filter(a -> a.isSample() && !buildFailures.containsKey(a.name())).collect(Collectors.toList()), pool);
         } finally {
             pool.shutdownNow();
