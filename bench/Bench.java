@@ -53,7 +53,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./jbang bench/Bench.java}: starts the local endpoint in-process on a free port, then runs
+ * {@code ./jbang benchmark}: starts the local endpoint in-process on a free port, then runs
  * {@code ./jbang converse-haiku} against {@code node bench/node/converse.mjs} and
  * {@code ./jbang converse-stream-haiku} against {@code node bench/node/converse-stream.mjs},
  * interleaved (A B A B …) after a warm-up, as child processes exactly as a user would start them.
@@ -70,7 +70,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time to answer: the JBang samples vs the AWS SDK for JavaScript v3, against the local endpoint.",
-                "Example: ./jbang bench/Bench.java --warmup 2 --runs 7"})
+                "Example: ./jbang benchmark --warmup 2 --runs 7"})
 public class Bench implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured rounds per comparison (default: ${DEFAULT-VALUE}).")
@@ -481,7 +481,7 @@ public class Bench implements Callable<Integer> {
             if (failed > 0) md.append("\n\n⚠️ ").append(failed).append(" run(s) failed and are left out of the medians.");
             md.append("\n\n");
         }
-        md.append("Raw runs: latest.json. Re-run: `./jbang bench/Bench.java` (options: `--help`).\n");
+        md.append("Raw runs: latest.json. Re-run: `./jbang benchmark` (options: `--help`).\n");
 
         Files.writeString(out.resolve("latest.md"), md.toString());
         ObjectNode json = JSON.createObjectNode();
