@@ -12,6 +12,8 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //SOURCES ../local-bedrock/*.java
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +61,13 @@ public class Offline implements Callable<Integer> {
         if (root == null) {
             System.err.println("❌ Run this from inside the bedrock-cris-jbang clone (no jbang-catalog.json found above "
                     + Path.of("").toAbsolutePath() + ").");
+            return 2;
+        }
+        JsonNode aliases = new ObjectMapper().readTree(root.resolve("jbang-catalog.json").toFile()).path("aliases");
+        if (!aliases.has(alias)) {
+            List<String> known = new ArrayList<>();
+            aliases.fieldNames().forEachRemaining(known::add);
+            System.err.println("❌ '" + alias + "' is not an alias of jbang-catalog.json — use one of: " + String.join(", ", known));
             return 2;
         }
         List<String> command = new ArrayList<>(List.of(root.resolve("jbang").toString(), alias));
