@@ -123,17 +123,12 @@ public class Bench implements Callable<Integer> {
     record Comparison(String id, String title, List<Program> programs, List<Run> runs) {}
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Bench()).execute(args));
+        System.exit(new CommandLine(new Bench()).setExecutionExceptionHandler(Tools::oneLineError).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Path root = findRepoRoot();
-        if (root == null) {
-            System.err.println("❌ Run this from inside the bedrock-cris-jbang clone (no jbang-catalog.json found above "
-                    + Path.of("").toAbsolutePath() + ").");
-            return 2;
-        }
+        Path root = Tools.repoRoot();
         Path nodeDir = root.resolve("bench/node");
         Path out = outDir != null ? outDir : root.resolve("bench/results");
         Files.createDirectories(out);
@@ -178,7 +173,7 @@ public class Bench implements Callable<Integer> {
             return results.stream().flatMap(c -> c.runs().stream()).anyMatch(r -> r.exitCode() != 0) ? 1 : 0;
         } finally {
             if (endpoint != null) endpoint.close();
-            deleteTree(scratch);
+            Tools.deleteTree(scratch);
         }
     }
 
@@ -585,21 +580,6 @@ public class Bench implements Callable<Integer> {
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
             return "?";
-        }
-    }
-
-    static Path findRepoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("jbang-catalog.json")) && Files.isRegularFile(p.resolve("jbang"))) return p;
-        }
-        return null;
-    }
-
-    static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -51,6 +51,14 @@ public class RunTests {
         List<String> patterns = new ArrayList<>();
         for (String a : args) patterns.add(a.contains(".") || a.contains("*") ? a : a + ".*");
         if (patterns.isEmpty()) patterns.add(".*Test");
+        for (String p : patterns) {
+            try {
+                java.util.regex.Pattern.compile(p);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                System.err.println("❌ '" + p + "' is not a class-name regex (" + e.getDescription() + ") — e.g. jbang test 'Endpoint.*'");
+                System.exit(2);
+            }
+        }
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClasspathRoots(Set.of(root)))
                 .filters(includeClassNamePatterns(patterns.toArray(String[]::new)))

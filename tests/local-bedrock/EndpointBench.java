@@ -6,6 +6,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
 //DEPS org.slf4j:slf4j-nop:2.0.17
+//SOURCES Tools.java
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,7 +78,7 @@ public class EndpointBench implements Callable<Integer> {
     private String loadAtStart = "n/a";
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EndpointBench()).execute(args));
+        System.exit(new CommandLine(new EndpointBench()).setExecutionExceptionHandler(Tools::oneLineError).execute(args));
     }
 
     /** A started endpoint process. */
@@ -85,7 +86,7 @@ public class EndpointBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path repo = repoRoot();
+        Path repo = Tools.repoRoot();
         loadAtStart = loadAverage();
         System.err.println("endpoint-bench: repo " + repo + "; warm-up start …");
         stop(start(repo).process());
@@ -155,14 +156,6 @@ public class EndpointBench implements Callable<Integer> {
     }
 
     // ------------------------------------------------------------------ endpoint process
-
-    static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (Path q = p; q != null; q = q.getParent()) {
-            if (Files.isRegularFile(q.resolve("jbang-catalog.json")) && Files.isRegularFile(q.resolve("jbang"))) return q;
-        }
-        throw new IllegalStateException("no jbang-catalog.json found above " + p);
-    }
 
     private Endpoint start(Path repo) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(repo.resolve("jbang").toString(), "local-bedrock", "--port", "0")

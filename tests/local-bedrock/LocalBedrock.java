@@ -30,6 +30,7 @@
 //SOURCES ControlPlane.java
 //SOURCES S3Store.java
 //SOURCES Sts.java
+//SOURCES Tools.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -37,11 +38,9 @@
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,7 +121,7 @@ public final class LocalBedrock implements AutoCloseable {
             http.start();
         } catch (Exception e) {
             http.close();
-            if (temp != null) deleteTree(temp);
+            if (temp != null) Tools.deleteTree(temp);
             throw e;
         }
         return new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
@@ -160,15 +159,7 @@ public final class LocalBedrock implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        if (tempDataDir != null) deleteTree(tempDataDir);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception ignored) {
-            // temporary data only
-        }
+        if (tempDataDir != null) Tools.deleteTree(tempDataDir);
     }
 
     @Command(name = "local-bedrock", mixinStandardHelpOptions = true,
@@ -220,6 +211,6 @@ public final class LocalBedrock implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Cli()).execute(args));
+        System.exit(new CommandLine(new Cli()).setExecutionExceptionHandler(Tools::oneLineError).execute(args));
     }
 }

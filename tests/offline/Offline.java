@@ -52,17 +52,13 @@ public class Offline implements Callable<Integer> {
         CommandLine cmd = new CommandLine(new Offline());
         cmd.setStopAtPositional(true);                    // everything after the alias belongs to the sample
         cmd.setUnmatchedOptionsArePositionalParams(true);
+        cmd.setExecutionExceptionHandler(Tools::oneLineError);
         System.exit(cmd.execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Path root = findRepoRoot();
-        if (root == null) {
-            System.err.println("❌ Run this from inside the bedrock-cris-jbang clone (no jbang-catalog.json found above "
-                    + Path.of("").toAbsolutePath() + ").");
-            return 2;
-        }
+        Path root = Tools.repoRoot();
         JsonNode aliases = new ObjectMapper().readTree(root.resolve("jbang-catalog.json").toFile()).path("aliases");
         if (!aliases.has(alias)) {
             List<String> known = new ArrayList<>();
@@ -99,14 +95,8 @@ public class Offline implements Callable<Integer> {
             int exit = p.waitFor();
             if (requestLog != null) endpoint.requestLog().writeJsonLines(requestLog);
             return exit;
+        } finally {
+            Tools.deleteTree(data);
         }
-    }
-
-    /** The clone's root: the nearest folder upwards holding jbang-catalog.json and the ./jbang wrapper. */
-    static Path findRepoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("jbang-catalog.json")) && Files.isRegularFile(p.resolve("jbang"))) return p;
-        }
-        return null;
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,11 +20,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -78,16 +72,14 @@ class EndpointBadInputTest {
 
     /** SigV4 headers (names lower-cased, host included) for a JSON request to "bedrock" signed with test/test. */
     static java.util.Map<String, String> signedHeaders(String method, URI uri, byte[] body) {
-        SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-                .putHeader("Content-Type", "application/json").build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create("test", "test"))
-                .request(req)
-                .payload(body == null ? null : () -> new ByteArrayInputStream(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "ap-south-1"));
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("host", uri.getHost() + ":" + uri.getPort());
+        headers.put("content-type", "application/json");
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        signed.request().headers().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+        RawHttp.signer("bedrock", "test", "test", java.time.Instant.now(), null)
+                .sign(method, uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery() == null ? "" : uri.getRawQuery(),
+                        headers, body == null ? new byte[0] : body)
+                .forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
         out.put("host", uri.getHost() + ":" + uri.getPort());
         return out;
     }

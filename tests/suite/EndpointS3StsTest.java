@@ -50,13 +50,13 @@ class EndpointS3StsTest {
     }
 
     // The Raw helper signs with the SDK signer and sends over a socket.
-    static EndpointSigV4Test.Raw.Response raw(String method, String rawPath, String rawQuery, Map<String, String> headers,
+    static RawHttp.Response raw(String method, String rawPath, String rawQuery, Map<String, String> headers,
                                               byte[] body, String service) throws Exception {
         Map<String, String> h = new HashMap<>(headers);
         boolean s3 = service.equals("s3");
         if (s3) h.put("x-amz-content-sha256", SigV4.hex(SigV4.sha256(body)));
-        return EndpointSigV4Test.Raw.send(lb, method, rawPath, rawQuery, h, body,
-                EndpointSigV4Test.Raw.signer(service, "test", "test", Instant.now(), null));
+        return RawHttp.send(lb, method, rawPath, rawQuery, h, body,
+                RawHttp.signer(service, "test", "test", Instant.now(), null));
     }
 
     @Test
@@ -71,7 +71,7 @@ class EndpointS3StsTest {
 
     @Test
     void stsOtherActionsAreInvalidAction() throws Exception {
-        EndpointSigV4Test.Raw.Response r = raw("POST", "/", "",
+        RawHttp.Response r = raw("POST", "/", "",
                 Map.of("content-type", "application/x-www-form-urlencoded; charset=utf-8"),
                 "Action=AssumeRole&Version=2011-06-15".getBytes(StandardCharsets.UTF_8), "sts");
         assertEquals(400, r.status(), r.text());
@@ -94,7 +94,7 @@ class EndpointS3StsTest {
     @Test
     void invalidBucketNamesAreRefused() throws Exception {
         for (String bad : new String[] {"ab", "Upper-Case", "bad_name", "-dash-first", "192.168.1.1", "a..b"}) {
-            EndpointSigV4Test.Raw.Response r = raw("PUT", "/" + bad, "", Map.of(), new byte[0], "s3");
+            RawHttp.Response r = raw("PUT", "/" + bad, "", Map.of(), new byte[0], "s3");
             assertEquals(400, r.status(), bad + ": " + r.text());
             assertTrue(r.text().contains("<Code>InvalidBucketName</Code>"), r.text());
         }
@@ -136,7 +136,7 @@ class EndpointS3StsTest {
     @Test
     void plainSignedPutObject() throws Exception {
         s3.createBucket(r -> r.bucket("e2-plain"));
-        EndpointSigV4Test.Raw.Response r = raw("PUT", "/e2-plain/note.txt", "", Map.of("content-type", "text/plain"),
+        RawHttp.Response r = raw("PUT", "/e2-plain/note.txt", "", Map.of("content-type", "text/plain"),
                 "plain body".getBytes(StandardCharsets.UTF_8), "s3");
         assertEquals(200, r.status(), r.text());
         assertTrue(r.headers().get("etag").startsWith("\""));
@@ -187,9 +187,9 @@ class EndpointS3StsTest {
             "/e2-traversal/./escape-9.txt",
         };
         for (String path : evil) {
-            EndpointSigV4Test.Raw.Response r = raw("PUT", path, "", Map.of(), "pwned".getBytes(StandardCharsets.UTF_8), "s3");
+            RawHttp.Response r = raw("PUT", path, "", Map.of(), "pwned".getBytes(StandardCharsets.UTF_8), "s3");
             assertTrue(r.status() == 400 || r.status() == 403 || r.status() == 404, path + " → " + r.status() + " " + r.text());
-            EndpointSigV4Test.Raw.Response g = raw("GET", path, "", Map.of(), new byte[0], "s3");
+            RawHttp.Response g = raw("GET", path, "", Map.of(), new byte[0], "s3");
             assertTrue(g.status() >= 400, path + " GET → " + g.status());
         }
         try (Stream<Path> files = Files.walk(dataRoot)) {

@@ -3,23 +3,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +21,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.scheme.AwsV4AuthScheme;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.scheme.AuthScheme;
 import software.amazon.awssdk.http.auth.spi.signer.AsyncSignRequest;
@@ -245,21 +235,21 @@ class EndpointSigV4Test {
 
     @Test
     void missingAuthorizationIsRefusedByEveryService() throws Exception {
-        Raw.Response r = Raw.send(lb, "POST", "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", "",
+        RawHttp.Response r = RawHttp.send(lb, "POST", "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", "",
                 Map.of("content-type", "application/json"), "{\"messages\":[]}".getBytes(StandardCharsets.UTF_8), null);
         assertEquals(403, r.status());
         assertEquals("MissingAuthenticationTokenException", r.errorType());
         assertTrue(r.text().contains("Missing Authentication Token"), r.text());
 
-        r = Raw.send(lb, "GET", "/inference-profiles", "", Map.of(), new byte[0], null);
+        r = RawHttp.send(lb, "GET", "/inference-profiles", "", Map.of(), new byte[0], null);
         assertEquals(403, r.status());
         assertEquals("MissingAuthenticationTokenException", r.errorType());
 
-        r = Raw.send(lb, "GET", "/some-bucket/key.txt", "", Map.of(), new byte[0], null);
+        r = RawHttp.send(lb, "GET", "/some-bucket/key.txt", "", Map.of(), new byte[0], null);
         assertEquals(403, r.status());
         assertTrue(r.text().contains("<Code>AccessDenied</Code>"), r.text());
 
-        r = Raw.send(lb, "POST", "/", "", Map.of("content-type", "application/x-www-form-urlencoded; charset=utf-8"),
+        r = RawHttp.send(lb, "POST", "/", "", Map.of("content-type", "application/x-www-form-urlencoded; charset=utf-8"),
                 "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8), null);
         assertEquals(403, r.status());
         assertTrue(r.text().contains("<Code>MissingAuthenticationToken</Code>"), r.text());
@@ -305,9 +295,9 @@ class EndpointSigV4Test {
 
     @Test
     void bearerTokenIsAcceptedOnRuntimeOnly() throws Exception {
-        Raw.Response r = Raw.send(lb, "GET", "/inference-profiles", "", Map.of("authorization", "Bearer abc"), new byte[0], null);
+        RawHttp.Response r = RawHttp.send(lb, "GET", "/inference-profiles", "", Map.of("authorization", "Bearer abc"), new byte[0], null);
         assertEquals(400, r.status(), r.text());  // not SigV4 at all on the control plane
-        r = Raw.send(lb, "POST", "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", "",
+        r = RawHttp.send(lb, "POST", "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", "",
                 Map.of("authorization", "Bearer abc", "content-type", "application/json"),
                 "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}".getBytes(StandardCharsets.UTF_8), null);
         assertTrue(r.status() != 403, r.text());
@@ -317,9 +307,9 @@ class EndpointSigV4Test {
     @Test
     void tamperedBodyIsRefused() throws Exception {
         // signed for one body, sent with another
-        Raw.Response r = Raw.send(lb, "POST", "/tagResource", "", Map.of("content-type", "application/json"),
+        RawHttp.Response r = RawHttp.send(lb, "POST", "/tagResource", "", Map.of("content-type", "application/json"),
                 "{\"resourceARN\":\"x\",\"tags\":[]}".getBytes(StandardCharsets.UTF_8),
-                Raw.signer("bedrock", "test", "test", Instant.now(), "{}".getBytes(StandardCharsets.UTF_8)));
+                RawHttp.signer("bedrock", "test", "test", Instant.now(), "{}".getBytes(StandardCharsets.UTF_8)));
         assertEquals(403, r.status());
         assertEquals("InvalidSignatureException", r.errorType());
     }
@@ -363,125 +353,16 @@ class EndpointSigV4Test {
         // replay the captured request as is: accepted
         Map<String, String> headers = new LinkedHashMap<>(capturedHeaders);
         headers.remove("content-length");
-        Raw.Response ok = Raw.send(lb, "PUT", "/sigv4-chunk-bucket/big.bin", "", headers, captured[0], null);
+        RawHttp.Response ok = RawHttp.send(lb, "PUT", "/sigv4-chunk-bucket/big.bin", "", headers, captured[0], null);
         assertEquals(200, ok.status(), ok.text());
         // flip one data byte inside the second chunk
         byte[] tampered = captured[0].clone();
         int second = new String(tampered, StandardCharsets.ISO_8859_1).indexOf("chunk-signature=", 100);
         int dataStart = new String(tampered, StandardCharsets.ISO_8859_1).indexOf("\r\n", second) + 2;
         tampered[dataStart + 5] = 'b';
-        Raw.Response bad = Raw.send(lb, "PUT", "/sigv4-chunk-bucket/big.bin", "", headers, tampered, null);
+        RawHttp.Response bad = RawHttp.send(lb, "PUT", "/sigv4-chunk-bucket/big.bin", "", headers, tampered, null);
         assertEquals(403, bad.status(), bad.text());
         assertTrue(bad.text().contains("SignatureDoesNotMatch"), bad.text());
         assertTrue(lastEntry("s3").signature().contains("chunk"), lastEntry("s3").signature());
-    }
-
-    // ------------------------------------------------------------------ raw HTTP over a socket
-
-    /**
-     * Minimal HTTP/1.1 client over a plain socket (so paths go out byte for byte), with optional
-     * SigV4 signing by the SDK signer. Shared by the endpoint tests.
-     */
-    static final class Raw {
-        record Response(int status, Map<String, String> headers, byte[] body) {
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
-
-            String errorType() {
-                String t = headers.get("x-amzn-errortype");
-                return t == null ? null : t.contains(":") ? t.substring(0, t.indexOf(':')) : t;
-            }
-        }
-
-        /** Adds SigV4 headers to a request (given its final headers); returns the headers to send. */
-        interface Signer {
-            Map<String, String> sign(String method, String host, int port, String rawPath, String rawQuery,
-                                     Map<String, String> headers, byte[] body);
-        }
-
-        /** A signer for service (signing name "bedrock", "s3" or "sts"), at the given time, over payload. */
-        static Signer signer(String service, String key, String secret, Instant at, byte[] payloadToSign) {
-            return (method, host, port, rawPath, rawQuery, headers, body) -> {
-                SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                        .protocol("http").host(host).port(port).encodedPath(rawPath);
-                if (!rawQuery.isEmpty()) {
-                    for (String p : rawQuery.split("&")) {
-                        int eq = p.indexOf('=');
-                        b.appendRawQueryParameter(Exchange.decode(eq < 0 ? p : p.substring(0, eq)), eq < 0 ? "" : Exchange.decode(p.substring(eq + 1)));
-                    }
-                }
-                headers.forEach(b::putHeader);
-                byte[] payload = payloadToSign != null ? payloadToSign : body;
-                boolean s3 = service.equals("s3");
-                SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                        .identity(AwsCredentialsIdentity.create(key, secret))
-                        .request(b.build())
-                        .payload(ContentStreamProvider.fromByteArray(payload))
-                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, REGION)
-                        .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !s3)
-                        .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !s3)
-                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)));
-                Map<String, String> out = new LinkedHashMap<>();
-                signed.request().headers().forEach((k, v) -> out.put(k, String.join(",", v)));
-                return out;
-            };
-        }
-
-        static Response send(LocalBedrock lb, String method, String rawPath, String rawQuery, Map<String, String> headers,
-                             byte[] body, Signer signer) throws IOException {
-            URI ep = lb.endpoint();
-            Map<String, String> h = new LinkedHashMap<>();
-            h.put("host", ep.getHost() + ":" + ep.getPort());
-            headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
-            if (signer != null) {
-                Map<String, String> signed = signer.sign(method, ep.getHost(), ep.getPort(), rawPath, rawQuery, h, body);
-                h.clear();
-                signed.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
-            }
-            h.put("content-length", String.valueOf(body.length));
-            h.put("connection", "close");
-            try (Socket s = new Socket(ep.getHost(), ep.getPort())) {
-                s.setSoTimeout(20_000);
-                OutputStream out = s.getOutputStream();
-                StringBuilder head = new StringBuilder(method).append(' ').append(rawPath)
-                        .append(rawQuery.isEmpty() ? "" : "?" + rawQuery).append(" HTTP/1.1\r\n");
-                h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-                head.append("\r\n");
-                out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-                out.write(body);
-                out.flush();
-                byte[] all = s.getInputStream().readAllBytes();
-                return parse(all, method.equals("HEAD"));
-            }
-        }
-
-        private static Response parse(byte[] all, boolean head) {
-            String text = new String(all, StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            String[] lines = text.substring(0, end).split("\r\n");
-            int status = Integer.parseInt(lines[0].split(" ")[1]);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int c = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
-            }
-            byte[] rest = java.util.Arrays.copyOfRange(all, end + 4, all.length);
-            if (!head && "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                int pos = 0;
-                while (pos < rest.length) {
-                    int eol = new String(rest, pos, rest.length - pos, StandardCharsets.ISO_8859_1).indexOf("\r\n");
-                    int size = Integer.parseInt(new String(rest, pos, eol, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
-                    pos += eol + 2;
-                    if (size == 0) break;
-                    out.write(rest, pos, size);
-                    pos += size + 2;
-                }
-                rest = out.toByteArray();
-            }
-            return new Response(status, headers, head ? new byte[0] : rest);
-        }
     }
 }

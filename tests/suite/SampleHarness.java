@@ -42,27 +42,12 @@ final class SampleHarness {
 
     private static Path root;
 
-    /**
-     * The repository root: system property {@code repo.root}, else the first directory from the working
-     * directory upwards that holds {@code jbang-catalog.json}, the {@code jbang} wrapper and
-     * {@code tests/RunTests.java} (the runner is started from the clone, wherever it is).
-     */
+    /** The repository root: system property {@code repo.root}, else the clone above the working directory. */
     static synchronized Path repoRoot() {
         if (root != null) return root;
         String prop = System.getProperty("repo.root");
-        if (prop != null && !prop.isBlank()) {
-            root = Path.of(prop).toAbsolutePath().normalize();
-            return root;
-        }
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("jbang-catalog.json")) && Files.isRegularFile(p.resolve("jbang"))
-                    && Files.isRegularFile(p.resolve("tests/RunTests.java"))) {
-                root = p.normalize();
-                return root;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root above " + System.getProperty("user.dir")
-                + " (run the suite from the clone, or pass -Drepo.root=…)");
+        root = prop != null && !prop.isBlank() ? Path.of(prop).toAbsolutePath().normalize() : Tools.repoRoot();
+        return root;
     }
 
     static Path wrapper() {
@@ -363,18 +348,9 @@ final class SampleHarness {
                 throw new UncheckedIOException(e);
             }
             Path s = scratch;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(s)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Tools.deleteTree(s)));
         }
         return scratch;
-    }
-
-    static void deleteTree(Path p) {
-        if (p == null || !Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 
     /** Runs {@code ./jbang <alias> args…} from the repository root against {@code lb}. */
@@ -433,7 +409,7 @@ final class SampleHarness {
         }
         Result r = new Result(finished ? p.exitValue() : -1, read(out.toPath()), read(err.toPath()),
                 (System.nanoTime() - start) / 1_000_000, List.of(command));
-        deleteTree(dir);
+        Tools.deleteTree(dir);
         if (!finished) fail("timed out after " + timeout.toSeconds() + " s: " + r.all());
         return r;
     }

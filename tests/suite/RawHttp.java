@@ -1,0 +1,129 @@
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * Minimal HTTP/1.1 client over a plain socket (so paths go out byte for byte), with optional
+ * SigV4 signing by the SDK signer (credential scope in ap-south-1). Shared by the endpoint tests.
+ */
+final class RawHttp {
+    static final String REGION = "ap-south-1";
+
+    record Response(int status, Map<String, String> headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        String errorType() {
+            String t = headers.get("x-amzn-errortype");
+            return t == null ? null : t.contains(":") ? t.substring(0, t.indexOf(':')) : t;
+        }
+    }
+
+    /** Adds SigV4 headers to a request (given its final headers); returns the headers to send. */
+    interface Signer {
+        Map<String, String> sign(String method, String host, int port, String rawPath, String rawQuery,
+                                 Map<String, String> headers, byte[] body);
+    }
+
+    /** A signer for service (signing name "bedrock", "s3" or "sts"), at the given time, over payload. */
+    static Signer signer(String service, String key, String secret, Instant at, byte[] payloadToSign) {
+        return (method, host, port, rawPath, rawQuery, headers, body) -> {
+            SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
+                    .protocol("http").host(host).port(port).encodedPath(rawPath);
+            if (!rawQuery.isEmpty()) {
+                for (String p : rawQuery.split("&")) {
+                    int eq = p.indexOf('=');
+                    b.appendRawQueryParameter(Exchange.decode(eq < 0 ? p : p.substring(0, eq)), eq < 0 ? "" : Exchange.decode(p.substring(eq + 1)));
+                }
+            }
+            headers.forEach(b::putHeader);
+            byte[] payload = payloadToSign != null ? payloadToSign : body;
+            boolean s3 = service.equals("s3");
+            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                    .identity(AwsCredentialsIdentity.create(key, secret))
+                    .request(b.build())
+                    .payload(ContentStreamProvider.fromByteArray(payload))
+                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, REGION)
+                    .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !s3)
+                    .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !s3)
+                    .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)));
+            Map<String, String> out = new LinkedHashMap<>();
+            signed.request().headers().forEach((k, v) -> out.put(k, String.join(",", v)));
+            return out;
+        };
+    }
+
+    static Response send(LocalBedrock lb, String method, String rawPath, String rawQuery, Map<String, String> headers,
+                         byte[] body, Signer signer) throws IOException {
+        URI ep = lb.endpoint();
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("host", ep.getHost() + ":" + ep.getPort());
+        headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        if (signer != null) {
+            Map<String, String> signed = signer.sign(method, ep.getHost(), ep.getPort(), rawPath, rawQuery, h, body);
+            h.clear();
+            signed.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        h.put("content-length", String.valueOf(body.length));
+        h.put("connection", "close");
+        try (Socket s = new Socket(ep.getHost(), ep.getPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            StringBuilder head = new StringBuilder(method).append(' ').append(rawPath)
+                    .append(rawQuery.isEmpty() ? "" : "?" + rawQuery).append(" HTTP/1.1\r\n");
+            h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            byte[] all = s.getInputStream().readAllBytes();
+            return parse(all, method.equals("HEAD"));
+        }
+    }
+
+    private static Response parse(byte[] all, boolean head) {
+        String text = new String(all, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        String[] lines = text.substring(0, end).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int c = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+        }
+        byte[] rest = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+        if (!head && "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int pos = 0;
+            while (pos < rest.length) {
+                int eol = new String(rest, pos, rest.length - pos, StandardCharsets.ISO_8859_1).indexOf("\r\n");
+                int size = Integer.parseInt(new String(rest, pos, eol, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+                pos += eol + 2;
+                if (size == 0) break;
+                out.write(rest, pos, size);
+                pos += size + 2;
+            }
+            rest = out.toByteArray();
+        }
+        return new Response(status, headers, head ? new byte[0] : rest);
+    }
+}
