@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -192,6 +193,7 @@ public class Bench implements Callable<Integer> {
         String title = id.equals("converse") ? "Converse (" + alias + ")" : "ConverseStream (" + alias + ")";
         List<Run> measured = new ArrayList<>();
         for (int round = -warmup; round < runs; round++) {
+            if (round == 0) awaitStartupArchives(programs, env);
             for (Program p : programs) {
                 Run r = runOnce(p, round, env);
                 String tag = round < 0 ? "warm-up" : "run " + (round + 1) + "/" + runs;
@@ -203,6 +205,34 @@ public class Bench implements Callable<Integer> {
             }
         }
         return new Comparison(id, title, programs, measured);
+    }
+
+    /**
+     * The ./jbang wrapper builds a static CDS archive per alias: one run records a class list, the next
+     * writes the archive in the background (see the wrapper). Before the measured rounds, each Java
+     * program is run again until no class list or dump is pending in its repository, so that measured
+     * rounds neither overlap a dump nor miss its archive.
+     */
+    void awaitStartupArchives(List<Program> programs, Map<String, String> env) throws Exception {
+        for (Program p : programs) {
+            if (!p.kind().equals("java")) continue;
+            Path launch = p.dir().resolve(".jbang/launch");
+            for (int extra = 0; extra < 4 && pending(launch, ".classlist.", ".dumping"); extra++) {
+                System.err.println("[bench] " + p.name() + ": waiting for the wrapper's static CDS archive …");
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (pending(launch, ".dumping") && System.nanoTime() < deadline) Thread.sleep(200);
+                runOnce(p, -1, env);   // starts the dump if only a class list was there; else runs on the new archive
+            }
+        }
+    }
+
+    static boolean pending(Path launchDir, String... marks) {
+        try (var entries = Files.list(launchDir)) {
+            return entries.map(e -> e.getFileName().toString())
+                    .anyMatch(n -> java.util.Arrays.stream(marks).anyMatch(n::contains));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts one program, watches its stdout for the answer and /proc for memory, and times it. */

@@ -327,6 +327,8 @@ final class SampleHarness {
         env.put("AWS_SHARED_CREDENTIALS_FILE", nowhere.resolve("credentials").toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true"); // never try 169.254.169.254 for credentials or Region
         env.put("JBANG_WRAPPER_NO_PATH", "1");        // always the wrapper's pinned JBang
+        // no per-alias static CDS dumps (3 s of CPU each) behind the suite's back; WrapperStartupTest covers them
+        env.put("JBANG_WRAPPER_NO_STATIC_CDS", "1");
         env.put("LC_ALL", "C.UTF-8");                 // the samples print emoji: make the JVM encode stdout as UTF-8
         if (lb != null) {
             env.put("AWS_ENDPOINT_URL", lb.endpoint().toString());
