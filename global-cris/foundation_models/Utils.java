@@ -27,17 +27,20 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 public final class Utils {
     private Utils() {}
 
-    /**
-     * Netty (the async HTTP client) ignores slf4j-nop and falls back to java.util.logging, which prints
-     * stack traces for connection failures that {@link #handleError} already reports in one line.
-     * Held in a field because java.util.logging keeps only weak references to configured loggers.
+    /*
+     * Netty (the async HTTP client) does not use slf4j-nop: it falls back to java.util.logging, which
+     * prints stack traces for connection failures that handleError already reports in one line, and
+     * setting that up costs start-up time. So Netty's logging goes to SLF4J like the SDK's own. By
+     * reflection, because a sync sample may be built without Netty on its class path.
      */
-    private static final java.util.logging.Logger NETTY_LOG = quiet("io.netty");
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.OFF);
-        return logger;
+    static {
+        try {
+            Class<?> factory = Class.forName("io.netty.util.internal.logging.InternalLoggerFactory");
+            Object slf4j = Class.forName("io.netty.util.internal.logging.Slf4JLoggerFactory").getField("INSTANCE").get(null);
+            factory.getMethod("setDefaultFactory", factory).invoke(null, slf4j);
+        } catch (ReflectiveOperationException | LinkageError noNettyOrNoSlf4j) {
+            // nothing to route
+        }
     }
 
     /**
