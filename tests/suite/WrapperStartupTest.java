@@ -63,6 +63,26 @@ class WrapperStartupTest {
         assertFalse(siblings(launch).anyMatch(n -> n.contains(".classlist.")), () -> "class list left behind: " + list(launch));
     }
 
+    /**
+     * The very first run of an alias (no archive of JBang's yet, here in a throw-away JBANG_DIR): JBang
+     * asks for its dynamic archive to be written at exit; the wrapper records a class list instead.
+     */
+    @Test
+    void firstRunRecordsAClassListInsteadOfJBangsDynamicArchive() throws Exception {
+        SampleHarness.Alias alias = SampleHarness.alias(ALIAS);
+        Path jbangDir = Files.createTempDirectory(SampleHarness.scratch(), "jbang-dir-");
+        String marker = UUID.randomUUID().toString();
+        Map<String, String> env = Map.of("JBANG_WRAPPER_NO_PATH", "1", "JBANG_WRAPPER_TEST_RUN", marker, "JBANG_DIR", jbangDir.toString());
+        happyRun(alias, env);
+        Path launch = launchFile(marker).orElseGet(() -> fail("the first run's command line was not kept in .jbang/launch"));
+        assertTrue(siblings(launch).anyMatch(n -> n.contains(".classlist.")), () -> "no class list recorded: " + list(launch));
+        try (Stream<Path> files = Files.walk(jbangDir)) {
+            List<Path> dynamic = files.filter(p -> p.toString().endsWith(".jsa")).toList();
+            assertEquals(List.of(), dynamic, "JBang's dynamic archive was written");
+        }
+        happyRun(alias, env);   // the kept line names JBang's archive, which does not exist: the JVM runs without it
+    }
+
     @Test
     void noStaticArchiveWhenTurnedOff() throws Exception {
         SampleHarness.Alias alias = SampleHarness.alias(ALIAS);
@@ -80,7 +100,7 @@ class WrapperStartupTest {
     static void happyRun(SampleHarness.Alias alias, Map<String, String> settings) {
         try (LocalBedrock lb = SampleHarness.start()) {
             Map<String, String> env = SampleHarness.baseEnv(lb);
-            env.keySet().removeIf(k -> k.startsWith("JBANG_WRAPPER_"));
+            env.keySet().removeIf(k -> k.startsWith("JBANG_WRAPPER_") || k.equals("JBANG_DIR"));
             env.putAll(settings);
             SampleHarness.assertHappyRun(alias, lb, SampleHarness.runAlias(env, ALIAS, SampleHarness.happyArgs(alias).toArray(String[]::new)), 1);
         }
