@@ -43,12 +43,7 @@ class WrapperStartupTest {
 
         // run 2: served from the cached line; it starts writing the static archive in the background
         happyRun(alias, env);
-        Path jsa = launch.resolveSibling(launch.getFileName() + ".jsa");
-        long deadline = System.nanoTime() + 240_000_000_000L;   // the dump runs niced; the suite keeps both CPUs busy
-        while (!(Files.exists(jsa) && !Files.exists(launch.resolveSibling(launch.getFileName() + ".dumping")))) {
-            if (System.nanoTime() > deadline) fail("no static archive after 240 s: " + list(launch));
-            Thread.sleep(250);
-        }
+        awaitArchive(launch);
 
         // run 3: maps the static archive; JBang's own (dynamic) archive cannot hold picocli on Java 17
         Path classLog = Files.createTempFile(SampleHarness.scratch(), "class-load", ".txt");
@@ -81,6 +76,18 @@ class WrapperStartupTest {
             assertEquals(List.of(), dynamic, "JBang's dynamic archive was written");
         }
         happyRun(alias, env);   // the kept line names JBang's archive, which does not exist: the JVM runs without it
+        awaitArchive(launch);   // that run started the static dump: let it finish before the JBANG_DIR goes
+    }
+
+    /** Waits for the background dump that the second run started, and for its archive. */
+    static void awaitArchive(Path launch) throws InterruptedException {
+        Path jsa = launch.resolveSibling(launch.getFileName() + ".jsa");
+        Path lock = launch.resolveSibling(launch.getFileName() + ".dumping");
+        long deadline = System.nanoTime() + 240_000_000_000L;   // the dump runs niced; the suite keeps both CPUs busy
+        while (!(Files.exists(jsa) && !Files.exists(lock))) {
+            if (System.nanoTime() > deadline) fail("no static archive after 240 s: " + list(launch));
+            Thread.sleep(250);
+        }
     }
 
     @Test
