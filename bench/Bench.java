@@ -193,7 +193,7 @@ public class Bench implements Callable<Integer> {
         String title = id.equals("converse") ? "Converse (" + alias + ")" : "ConverseStream (" + alias + ")";
         List<Run> measured = new ArrayList<>();
         for (int round = -warmup; round < runs; round++) {
-            if (round == 0) awaitStartupArchives(programs, env);
+            if (round == 0) awaitStartupArchives(alias, programs, env);
             for (Program p : programs) {
                 Run r = runOnce(p, round, env);
                 String tag = round < 0 ? "warm-up" : "run " + (round + 1) + "/" + runs;
@@ -213,23 +213,26 @@ public class Bench implements Callable<Integer> {
      * program is run again until no class list or dump is pending in its repository, so that measured
      * rounds neither overlap a dump nor miss its archive.
      */
-    void awaitStartupArchives(List<Program> programs, Map<String, String> env) throws Exception {
+    void awaitStartupArchives(String alias, List<Program> programs, Map<String, String> env) throws Exception {
+        java.util.regex.Pattern recording = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(alias) + "-\\d+\\.cmd\\.(classlist\\.\\d+|dumping)");
+        java.util.regex.Pattern dumping = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(alias) + "-\\d+\\.cmd\\.dumping");
         for (Program p : programs) {
             if (!p.kind().equals("java")) continue;
             Path launch = p.dir().resolve(".jbang/launch");
-            for (int extra = 0; extra < 4 && pending(launch, ".classlist.", ".dumping"); extra++) {
+            for (int extra = 0; extra < 4 && any(launch, recording); extra++) {
                 System.err.println("[bench] " + p.name() + ": waiting for the wrapper's static CDS archive …");
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                while (pending(launch, ".dumping") && System.nanoTime() < deadline) Thread.sleep(200);
+                while (any(launch, dumping) && System.nanoTime() < deadline) Thread.sleep(200);
                 runOnce(p, -1, env);   // starts the dump if only a class list was there; else runs on the new archive
             }
         }
     }
 
-    static boolean pending(Path launchDir, String... marks) {
-        try (var entries = Files.list(launchDir)) {
-            return entries.map(e -> e.getFileName().toString())
-                    .anyMatch(n -> java.util.Arrays.stream(marks).anyMatch(n::contains));
+    /** True if a file in {@code dir} has a name that matches {@code name}. */
+    static boolean any(Path dir, java.util.regex.Pattern name) {
+        try (var entries = Files.list(dir)) {
+            return entries.anyMatch(e -> name.matcher(e.getFileName().toString()).matches());
         } catch (IOException e) {
             return false;
         }
