@@ -89,29 +89,11 @@ final class ClaudeMessages extends RuntimeSupport {
             chunk(w, start, seq);
             int index = 0;
             if (a.thinking() != null) {
-                ObjectNode bs = F.objectNode().put("type", "content_block_start").put("index", index);
-                bs.putObject("content_block").put("type", "thinking").put("thinking", "");
-                chunk(w, bs, seq);
-                for (String piece : Answers.pieces(a.thinking(), 4)) {
-                    ObjectNode d = F.objectNode().put("type", "content_block_delta").put("index", index);
-                    d.putObject("delta").put("type", "thinking_delta").put("thinking", piece);
-                    chunk(w, d, seq);
-                }
                 ObjectNode sig = F.objectNode().put("type", "content_block_delta").put("index", index);
                 sig.putObject("delta").put("type", "signature_delta").put("signature", signature(a));
-                chunk(w, sig, seq);
-                chunk(w, F.objectNode().put("type", "content_block_stop").put("index", index), seq);
-                index++;
+                streamBlock(w, seq, index++, "thinking", a.thinking(), sig);
             }
-            ObjectNode ts = F.objectNode().put("type", "content_block_start").put("index", index);
-            ts.putObject("content_block").put("type", "text").put("text", "");
-            chunk(w, ts, seq);
-            for (String piece : Answers.pieces(a.text(), 4)) {
-                ObjectNode d = F.objectNode().put("type", "content_block_delta").put("index", index);
-                d.putObject("delta").put("type", "text_delta").put("text", piece);
-                chunk(w, d, seq);
-            }
-            chunk(w, F.objectNode().put("type", "content_block_stop").put("index", index), seq);
+            streamBlock(w, seq, index, "text", a.text());
             ObjectNode md = F.objectNode().put("type", "message_delta");
             md.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
             md.putObject("usage").put("output_tokens", a.outputTokens());
@@ -121,6 +103,24 @@ final class ClaudeMessages extends RuntimeSupport {
             chunk(w, ms, seq);
             call.record(a.inputTokens(), a.outputTokens());
         }
+    }
+
+    /**
+     * One content block of type {@code type} ("text" or "thinking") as the stream sends it: its start, its
+     * content in {@code <type>_delta} pieces, then {@code extra} deltas (a thinking block's signature), its stop.
+     */
+    private static void streamBlock(EventStreams.Writer w, int[] seq, int index, String type, String content, ObjectNode... extra)
+            throws IOException {
+        ObjectNode start = F.objectNode().put("type", "content_block_start").put("index", index);
+        start.putObject("content_block").put("type", type).put(type, "");
+        chunk(w, start, seq);
+        for (String piece : Answers.pieces(content, 4)) {
+            ObjectNode d = F.objectNode().put("type", "content_block_delta").put("index", index);
+            d.putObject("delta").put("type", type + "_delta").put(type, piece);
+            chunk(w, d, seq);
+        }
+        for (ObjectNode e : extra) chunk(w, e, seq);
+        chunk(w, F.objectNode().put("type", "content_block_stop").put("index", index), seq);
     }
 
     static Prompt messages(JsonNode messages) {

@@ -67,30 +67,22 @@ class EndpointSigV4Test {
         return configure(lb, builder, key, secret, clockOffset);
     }
 
+    /** A client builder for {@code lb} with the given keys, one attempt per call, and a clock offset when not null. */
     static <B extends AwsClientBuilder<B, ?>> B configure(LocalBedrock lb, B builder, String key, String secret, Duration clockOffset) {
         builder.endpointOverride(lb.endpoint())
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)));
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)));
         if (clockOffset != null) builder.putAuthScheme(skewedSigV4(clockOffset));
         return builder;
     }
 
     static BedrockRuntimeClient runtime(String key, String secret, Duration offset) {
-        return runtime(lb, key, secret, offset);
-    }
-
-    static BedrockRuntimeClient runtime(LocalBedrock lb, String key, String secret, Duration offset) {
-        return configure(lb, BedrockRuntimeClient.builder(), key, secret, offset)
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return configure(lb, BedrockRuntimeClient.builder(), key, secret, offset).build();
     }
 
     static BedrockClient bedrock(String key, String secret, Duration offset) {
-        return bedrock(lb, key, secret, offset);
-    }
-
-    static BedrockClient bedrock(LocalBedrock lb, String key, String secret, Duration offset) {
-        return configure(lb, BedrockClient.builder(), key, secret, offset)
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return configure(lb, BedrockClient.builder(), key, secret, offset).build();
     }
 
     static S3Client s3(String key, String secret, Duration offset) {
@@ -98,8 +90,7 @@ class EndpointSigV4Test {
     }
 
     static S3Client s3(LocalBedrock lb, String key, String secret, Duration offset) {
-        return configure(lb, S3Client.builder(), key, secret, offset)
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return configure(lb, S3Client.builder(), key, secret, offset).build();
     }
 
     static StsClient sts(String key, String secret, Duration offset) {
@@ -107,8 +98,7 @@ class EndpointSigV4Test {
     }
 
     static StsClient sts(LocalBedrock lb, String key, String secret, Duration offset) {
-        return configure(lb, StsClient.builder(), key, secret, offset)
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+        return configure(lb, StsClient.builder(), key, secret, offset).build();
     }
 
     /** The SDK's SigV4 scheme, but signing with a clock that is offset from the real one. */
