@@ -61,7 +61,12 @@ final class SampleHarness {
         CONVERSE("Converse", false), CONVERSE_STREAM("ConverseStream", true),
         INVOKE("InvokeModel", false), INVOKE_STREAM("InvokeModelWithResponseStream", true),
         EMBED("InvokeModel", false), PEGASUS("InvokeModel", false), PEGASUS_STREAM("InvokeModelWithResponseStream", true),
-        MULTI_TENANT("Converse", false), TOOL(null, false);
+        MULTI_TENANT("Converse", false),
+        /** The Converse feature samples (tools, structured output, caching, chat, …): each has its own tests. */
+        FEATURE(null, false),
+        /** The samples about global routing itself (profile discovery, global vs geographic, throughput). */
+        ROUTING(null, false),
+        TOOL(null, false);
 
         final String operation;
         final boolean streaming;
@@ -146,8 +151,28 @@ final class SampleHarness {
         return out;
     }
 
+    /** Converse feature samples → the model id they call by default. */
+    static final Map<String, String> FEATURE_ALIASES = Map.of(
+            "converse-tools-haiku", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "converse-stream-tools-haiku", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "converse-structured-haiku", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "converse-cache-sonnet-4-6", "global.anthropic.claude-sonnet-4-6",
+            "chat-haiku", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "converse-document-sonnet-4-6", "global.anthropic.claude-sonnet-4-6",
+            "converse-thinking-opus-4-6", "global.anthropic.claude-opus-4-6-v1",
+            "converse-service-tier-nova-2-lite", "global.amazon.nova-2-lite-v1:0");
+    /** Global-routing samples → the model id they call by default (null: no runtime call). */
+    static final Map<String, String> ROUTING_ALIASES = new java.util.HashMap<>(Map.of(
+            "compare-global-geo", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "burst-haiku", "global.anthropic.claude-haiku-4-5-20251001-v1:0"));
+    static {
+        ROUTING_ALIASES.put("list-global-profiles", null);
+    }
+
     static Alias classify(String name, String ref) {
         if (ref.startsWith("tests/")) return new Alias(name, ref, Kind.TOOL, null);
+        if (FEATURE_ALIASES.containsKey(name)) return new Alias(name, ref, Kind.FEATURE, FEATURE_ALIASES.get(name));
+        if (ROUTING_ALIASES.containsKey(name)) return new Alias(name, ref, Kind.ROUTING, ROUTING_ALIASES.get(name));
         if (name.equals("embed-cohere")) return new Alias(name, ref, Kind.EMBED, COHERE_MODEL);
         if (name.equals("multi-tenant-profile")) return new Alias(name, ref, Kind.MULTI_TENANT, MULTI_TENANT_SOURCE_MODEL);
         String[][] prefixes = {
