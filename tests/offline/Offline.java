@@ -31,8 +31,8 @@ import picocli.CommandLine.Parameters;
  * credentials), then stops the endpoint and exits with the sample's exit code.
  */
 @Command(name = "offline", mixinStandardHelpOptions = true,
-        description = {"Runs a sample alias against a throw-away local Bedrock endpoint (no AWS account needed).",
-                "Example: ./jbang offline converse-haiku --prompt \"Hello\""})
+        description = {"Runs a sample alias (or a sample's .java file) against a throw-away local Bedrock endpoint (no AWS account needed).",
+                "Example: ./jbang offline converse-haiku --prompt \"Hello\"    ./jbang offline /tmp/MySample.java"})
 public class Offline implements Callable<Integer> {
 
     @Option(names = "--faults", paramLabel = "SPEC",
@@ -42,7 +42,8 @@ public class Offline implements Callable<Integer> {
     @Option(names = "--request-log", paramLabel = "FILE", description = "Write the endpoint's request log as JSON lines.")
     Path requestLog;
 
-    @Parameters(index = "0", paramLabel = "ALIAS", description = "A sample alias from jbang-catalog.json, e.g. converse-haiku.")
+    @Parameters(index = "0", paramLabel = "ALIAS|FILE",
+            description = "A sample alias from jbang-catalog.json, e.g. converse-haiku, or the path of a sample's .java file.")
     String alias;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Options passed to the sample unchanged.")
@@ -60,13 +61,20 @@ public class Offline implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Tools.repoRoot();
         JsonNode aliases = new ObjectMapper().readTree(root.resolve("jbang-catalog.json").toFile()).path("aliases");
-        if (!aliases.has(alias)) {
+        // a .java file (e.g. one written by `jbang init -t global-cris-sample`) runs as `jbang <file>`
+        boolean file = alias.endsWith(".java");
+        if (file && !Files.isRegularFile(Path.of(alias))) {
+            System.err.println("❌ " + alias + " is not a file — give a sample's .java file or an alias of jbang-catalog.json");
+            return 2;
+        }
+        if (!file && !aliases.has(alias)) {
             List<String> known = new ArrayList<>();
             aliases.fieldNames().forEachRemaining(known::add);
             System.err.println("❌ '" + alias + "' is not an alias of jbang-catalog.json — use one of: " + String.join(", ", known));
             return 2;
         }
-        List<String> command = new ArrayList<>(List.of(root.resolve("jbang").toString(), alias));
+        List<String> command = new ArrayList<>(List.of(root.resolve("jbang").toString(),
+                file ? Path.of(alias).toAbsolutePath().normalize().toString() : alias));
         command.addAll(sampleArgs);
         Path data = Files.createTempDirectory("local-bedrock-offline");
         try (LocalBedrock endpoint = LocalBedrock.start(new LocalBedrock.Config().port(0).dataDir(data).faults(faults))) {
