@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
  * <p>The geographic profile is derived from {@code --region}: us-* → {@code us.}, us-gov-* →
  * {@code us-gov.}, eu-* → {@code eu.}, ap-northeast-1/3 → {@code jp.} then {@code apac.},
  * ap-southeast-2/4 → {@code au.} then {@code apac.}, other ap-* → {@code apac.}; the first one
- * GetInferenceProfile finds in the Region is used. A model without one (e.g. from ap-south-1 the
+ * GetInferenceProfile finds in the Region is used (after checking the global profile is offered there:
+ * GovCloud Regions have none). A model without one (e.g. from ap-south-1 the
  * Claude 4.5 models have only the global profile) ends with a message and exit code 1: the
  * command line is valid, the service said no. A Region outside these geographies is refused
  * before any request (exit code 2). The default Region is us-east-1, not ap-south-1 as in the
@@ -169,6 +170,13 @@ public class CompareGlobalGeo implements Callable<Integer> {
         String geoId;
         try (BedrockClient bedrock = BedrockClient.builder().region(Region.of(region))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+            try {
+                bedrock.getInferenceProfile(r -> r.inferenceProfileIdentifier(modelId));
+            } catch (ResourceNotFoundException e) {
+                throw new IllegalStateException(modelId + " is not offered in " + region
+                        + " (GetInferenceProfile: not found) — check the ID with list-global-profiles --region " + region
+                        + "; GovCloud Regions have no global profiles");
+            }
             geoId = findGeographicProfile(bedrock, foundationModelId, geographies);
         }
         if (geoId == null) {

@@ -128,8 +128,19 @@ class RoutingSamplesTest {
             assertEquals(1, r.exit(), r::all);
             assertTrue(line.contains("has no geographic inference profile in ap-northeast-1")
                     && line.contains("jp.anthropic.claude-opus-4-5-20251101-v1:0") && line.contains("apac."), line);
-            assertEquals(2, operation(lb, "GetInferenceProfile").size(), () -> "looked up jp. then apac.\n" + r.all());
+            List<String> looked = operation(lb, "GetInferenceProfile").stream().map(e -> e.rawPath().substring(e.rawPath().lastIndexOf('/') + 1))
+                    .collect(Collectors.toList());
+            assertEquals(List.of("global.anthropic.claude-opus-4-5-20251101-v1%3A0", "jp.anthropic.claude-opus-4-5-20251101-v1%3A0",
+                    "apac.anthropic.claude-opus-4-5-20251101-v1%3A0"), looked, () -> "the global profile, then jp., then apac.\n" + r.all());
             assertTrue(SampleHarness.runtimeEntries(lb).isEmpty(), "no Converse call without a profile to compare");
+
+            // GovCloud: a geographic us-gov. profile, but no global one to compare it with
+            lb.requestLog().clear();
+            SampleHarness.Result gov = SampleHarness.runAlias(lb, "compare-global-geo", "--region", "us-gov-west-1",
+                    "--model-id", "global.anthropic.claude-sonnet-4-5-20250929-v1:0");
+            assertEquals(1, gov.exit(), gov::all);
+            assertTrue(SampleHarness.assertOneLineError(gov).contains("is not offered in us-gov-west-1"), gov::all);
+            assertTrue(SampleHarness.runtimeEntries(lb).isEmpty());
 
             lb.requestLog().clear();
             SampleHarness.Result unknown = SampleHarness.runAlias(lb, "compare-global-geo", "--region", "sa-east-1");
