@@ -11,6 +11,7 @@
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS org.jfree:jfreechart:1.5.6
 //SOURCES ../tests/local-bedrock/*.java
+//SOURCES Throughput.java
 //RUNTIME_OPTIONS -Djava.awt.headless=true
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,9 +81,9 @@ public class Bench implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "7", description = "Measured rounds per comparison (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--only", split = ",", paramLabel = "converse|stream",
-            description = "Comparisons to run (default: converse,stream).")
-    List<String> only = new ArrayList<>(List.of("converse", "stream"));
+    @Option(names = "--only", split = ",", paramLabel = "converse|stream|throughput",
+            description = "Comparisons to run (default: converse,stream,throughput; throughput: Throughput.java).")
+    List<String> only = new ArrayList<>(List.of("converse", "stream", "throughput"));
 
     @Option(names = "--prompt", description = "Prompt sent by every program (default: each sample's own default prompt; "
             + "the Node.js programs use the same defaults).")
@@ -152,7 +153,9 @@ public class Bench implements Callable<Integer> {
             System.err.printf("[bench] endpoint %s; %d warm-up + %d measured rounds per comparison%n", url, warmup, runs);
 
             List<Comparison> results = new ArrayList<>();
+            boolean throughputFailed = false;
             for (String what : only) {
+                if (what.equals("throughput")) { throughputFailed = Throughput.compare(root, nodeDir, out, env, warmup, runs, timeoutSeconds) != 0; continue; }
                 String alias = switch (what) {
                     case "converse" -> "converse-haiku";
                     case "stream" -> "converse-stream-haiku";
@@ -170,8 +173,8 @@ public class Bench implements Callable<Integer> {
                 results.add(compare(what, alias, programs, env));
             }
 
-            writeReport(results, out, url);
-            return results.stream().flatMap(c -> c.runs().stream()).anyMatch(r -> r.exitCode() != 0) ? 1 : 0;
+            if (!results.isEmpty()) writeReport(results, out, url);
+            return throughputFailed || results.stream().flatMap(c -> c.runs().stream()).anyMatch(r -> r.exitCode() != 0) ? 1 : 0;
         } finally {
             if (endpoint != null) endpoint.close();
             Tools.deleteTree(scratch);

@@ -27,6 +27,12 @@ final class ControlPlane {
     private static final String SYSTEM_CREATED_AT = "2025-10-01T00:00:00Z";
     /** Regions a global profile lists as foundation-model ARNs (AWS lists the model in many Regions). */
     private static final List<String> MODEL_REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1");
+    /**
+     * Most profiles one ListInferenceProfiles page holds, whatever maxResults asks for: AWS answers
+     * short pages with a nextToken (8 profiles for maxResults=1000 in aws-samples/bedrock-access-gateway#172),
+     * so a client must follow nextToken. The exact server page size is not documented; 10 is local.
+     */
+    static final int SERVER_PAGE_SIZE = 10;
 
     private static final Pattern NAME = Pattern.compile("([0-9a-zA-Z][ _-]?)+");
     private static final Pattern TOKEN = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}");
@@ -177,7 +183,7 @@ final class ControlPlane {
         String sourceId = m.group(5);
         List<String> modelArns;
         if (kind.equals("inference-profile")) {
-            if (!Models.GLOBAL_PROFILE_IDS.contains(sourceId)) {
+            if (!Models.isSystemProfile(sourceId)) {
                 throw ApiError.notFound("The specified inference profile source " + copyFrom + " was not found.");
             }
             modelArns = modelArns(sourceId, m.group(2).isEmpty() ? region : m.group(2));
@@ -232,7 +238,7 @@ final class ControlPlane {
         String effectiveType = type == null ? "SYSTEM_DEFINED" : type;
         List<ObjectNode> all = new ArrayList<>();
         if (effectiveType.equals("SYSTEM_DEFINED")) {
-            for (String id : Models.GLOBAL_PROFILE_IDS) all.add(systemJson(id, region));
+            for (String id : Models.systemProfileIds(region)) all.add(systemJson(id, region));
         } else {
             for (AppProfile p : apps.values()) all.add(appJson(p));
         }
@@ -241,7 +247,7 @@ final class ControlPlane {
             start = decodeToken(nextToken, effectiveType);
             if (start > all.size()) start = all.size();
         }
-        int end = Math.min(all.size(), start + maxResults);
+        int end = Math.min(all.size(), start + Math.min(maxResults, SERVER_PAGE_SIZE));
         ObjectNode out = JSON.createObjectNode();
         ArrayNode items = out.putArray("inferenceProfileSummaries");
         for (ObjectNode n : all.subList(start, end)) items.add(n);
@@ -287,7 +293,7 @@ final class ControlPlane {
         ObjectNode out = JSON.createObjectNode();
         ArrayNode tags = out.putArray("tags");
         if (arn != null && SYSTEM_ARN.matcher(arn).matches()
-                && Models.GLOBAL_PROFILE_IDS.contains(systemIdOf(arn))) {
+                && Models.isSystemProfile(systemIdOf(arn))) {
             return out;  // system-defined profiles carry no tags
         }
         for (Map.Entry<String, String> t : taggable(in).tags.entrySet()) {
@@ -352,10 +358,11 @@ final class ControlPlane {
             if (p != null) return appJson(p);
         }
         String systemId = systemIdOf(identifier);
-        if (systemId != null && Models.GLOBAL_PROFILE_IDS.contains(systemId)) {
+        if (systemId != null && Models.isSystemProfile(systemId)) {
             Matcher m = SYSTEM_ARN.matcher(identifier);
             String r = m.matches() && !m.group(2).isEmpty() ? m.group(2) : region;
-            return systemJson(systemId, r);
+            // a geographic profile exists only in the source Regions of its geography
+            if (Models.isSystemProfileIn(systemId, r)) return systemJson(systemId, r);
         }
         throw notFound(identifier);
     }
@@ -373,7 +380,7 @@ final class ControlPlane {
     private static String systemIdOf(String identifier) {
         Matcher m = SYSTEM_ARN.matcher(identifier);
         if (m.matches()) return m.group(4);
-        return Models.GLOBAL_PROFILE_IDS.contains(identifier) ? identifier : null;
+        return Models.isSystemProfile(identifier) ? identifier : null;
     }
 
     private AppProfile taggable(JsonNode in) {
@@ -398,9 +405,13 @@ final class ControlPlane {
 
     private ObjectNode systemJson(String id, String region) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("inferenceProfileName", systemName(id));
-        n.put("description", "Routes requests to " + systemName(id).substring("Global ".length())
-                + " in commercial AWS Regions worldwide.");
+        String name = systemName(id);
+        String geo = Models.geographyOf(id);
+        String model = name.substring(name.indexOf(' ') + 1);
+        n.put("inferenceProfileName", name);
+        n.put("description", geo.equals("global")
+                ? "Routes requests to " + model + " in commercial AWS Regions worldwide."
+                : "Routes requests to " + model + " in " + String.join(", ", Models.DESTINATIONS.get(geo)) + ".");
         n.put("createdAt", SYSTEM_CREATED_AT);
         n.put("updatedAt", SYSTEM_CREATED_AT);
         n.put("inferenceProfileArn", "arn:aws:bedrock:" + region + ":" + accountId + ":inference-profile/" + id);
@@ -427,23 +438,39 @@ final class ControlPlane {
         return n;
     }
 
-    /** Foundation-model ARNs of a global profile: the source Region first, then a few others (at most 5). */
+    /**
+     * Foundation-model ARNs of a system-defined profile: for a geographic one, one per destination
+     * Region of its geography; for a global one, the source Region first, then a few others (at
+     * most 5; AWS's full list is not confirmed).
+     */
     private static List<String> modelArns(String profileId, String region) {
+        String geo = Models.geographyOf(profileId);
+        if (geo != null && !geo.equals("global")) {
+            List<String> out = new ArrayList<>();
+            for (String r : Models.DESTINATIONS.get(geo)) {
+                out.add("arn:aws:bedrock:" + r + "::foundation-model/" + Models.modelOfProfile(profileId));
+            }
+            return out;
+        }
         List<String> regions = new ArrayList<>();
         regions.add(region);
-        for (String r : MODEL_REGIONS) if (!regions.contains(r) && regions.size() < 5) regions.add(r);
+        for (String r : MODEL_REGIONS) if (!regions.contains(r) && regions.size() < 4) regions.add(r);
         List<String> out = new ArrayList<>();
         for (String r : regions) out.add("arn:aws:bedrock:" + r + "::foundation-model/" + Models.foundationModelId(profileId));
+        // global routing is authorised on the Region-less foundation-model ARN (see README, IAM)
+        out.add("arn:aws:bedrock:::foundation-model/" + Models.foundationModelId(profileId));
         return out;
     }
 
-    /** "global.anthropic.claude-sonnet-4-5-20250929-v1:0" → "Global Anthropic Claude Sonnet 4.5". */
+    /** "global.anthropic.claude-sonnet-4-5-20250929-v1:0" → "Global Anthropic Claude Sonnet 4.5" ("us." → "US …"). */
     static String systemName(String id) {
-        String rest = Models.foundationModelId(id);
+        String geo = Models.geographyOf(id);
+        String rest = Models.modelOfProfile(id);
         String provider = rest.substring(0, rest.indexOf('.'));
         String model = rest.substring(rest.indexOf('.') + 1).replaceAll("-v\\d+(:\\d+)?$", "").replaceAll(":\\d+$", "")
                 .replaceAll("-\\d{8}$", "");
-        StringBuilder out = new StringBuilder("Global ").append(cap(provider));
+        StringBuilder out = new StringBuilder(geo == null || geo.equals("global") ? "Global" : geo.toUpperCase(java.util.Locale.ROOT))
+                .append(' ').append(cap(provider));
         String[] words = model.split("-");
         for (int i = 0; i < words.length; i++) {
             String w = words[i];

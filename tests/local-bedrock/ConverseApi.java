@@ -53,7 +53,7 @@ final class ConverseApi extends RuntimeSupport {
                 ObjectNode rt = content.addObject().putObject("reasoningContent").putObject("reasoningText").put("text", reasoning);
                 if (signature != null) rt.put("signature", signature);
             }
-            content.addObject().put("text", a.text());
+            content.addObject().put("text", a.text() + call.simulationNote);
             ObjectNode out = F.objectNode();
             ObjectNode msg = out.putObject("output").putObject("message");
             msg.put("role", "assistant");
@@ -84,7 +84,7 @@ final class ConverseApi extends RuntimeSupport {
                 w.event("contentBlockStop", F.objectNode().put("contentBlockIndex", index).put("p", EventStreams.pad(seq++)));
                 index++;
             }
-            for (String piece : Answers.pieces(a.text(), 4)) {
+            for (String piece : Answers.pieces(a.text() + call.simulationNote, 4)) {
                 ObjectNode e = F.objectNode().put("contentBlockIndex", index);
                 e.putObject("delta").put("text", piece);
                 w.event("contentBlockDelta", e.put("p", EventStreams.pad(seq++)));

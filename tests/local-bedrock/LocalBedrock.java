@@ -31,6 +31,7 @@
 //SOURCES S3Store.java
 //SOURCES Sts.java
 //SOURCES Tools.java
+//SOURCES Simulation.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -75,6 +76,12 @@ public final class LocalBedrock implements AutoCloseable {
         public Config region(String r) { this.region = r; return this; }
         /** Also append every request-log entry to this JSON Lines file as it happens. */
         public Config requestLogFile(Path f) { this.requestLogFile = f; return this; }
+        java.util.List<String> quotas = new java.util.ArrayList<>();
+        java.util.List<String> latencies = new java.util.ArrayList<>();
+        /** Local-only request quota, "PROFILE=N" requests per minute (Simulation.java); repeatable. */
+        public Config quota(String spec) { this.quotas.add(spec); return this; }
+        /** Local-only latency, "PROFILE=MS" (Simulation.java); repeatable. */
+        public Config latency(String spec) { this.latencies.add(spec); return this; }
     }
 
     private final HttpServer http;
@@ -84,6 +91,7 @@ public final class LocalBedrock implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final S3Store s3;
     private final Path tempDataDir;
+    private Simulation simulation;
 
     private LocalBedrock(HttpServer http, Faults faults, RequestLog requestLog, Usage usage,
                          ControlPlane controlPlane, S3Store s3, Path tempDataDir) {
@@ -115,6 +123,8 @@ public final class LocalBedrock implements AutoCloseable {
         Sts sts = new Sts(ACCOUNT_ID);
         SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
         RuntimeApi runtime = new RuntimeApi(faults, usage, controlPlane, s3);
+        Simulation simulation = new Simulation().apply("quota", c.quotas).apply("latency", c.latencies);
+        runtime.simulation(simulation);
         Router router = new Router(sigV4, runtime, controlPlane, s3, sts, log);
         HttpServer http = new HttpServer(c.port, router);
         try {
@@ -124,7 +134,14 @@ public final class LocalBedrock implements AutoCloseable {
             if (temp != null) Tools.deleteTree(temp);
             throw e;
         }
-        return new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
+        LocalBedrock lb = new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
+        lb.simulation = simulation;
+        return lb;
+    }
+
+    /** Local-only quota and latency per profile (Simulation.java); its setters apply at once. */
+    public Simulation simulation() {
+        return simulation;
     }
 
     public URI endpoint() {
@@ -183,11 +200,21 @@ public final class LocalBedrock implements AutoCloseable {
         String region;
         @Option(names = "--request-log", description = "Append every request as one JSON line to this file")
         Path requestLog;
+        @Option(names = "--quota", paramLabel = "PROFILE=N", description = {
+                "Local-only: at most N runtime requests per minute on PROFILE (a modelId as sent or the profile id it resolves to);",
+                "past it, 429 ThrottlingException \"... (simulated locally: ...)\". Repeatable. Example: --quota global.anthropic.claude-haiku-4-5-20251001-v1:0=120"})
+        java.util.List<String> quotas = new java.util.ArrayList<>();
+        @Option(names = "--latency", paramLabel = "PROFILE=MS", description = {
+                "Local-only: every runtime call on PROFILE waits MS milliseconds before it is answered; Converse answers on it",
+                "end with \"(simulated locally on PROFILE: latency MS ms)\". Repeatable. Example: --latency us.anthropic.claude-haiku-4-5-20251001-v1:0=80"})
+        java.util.List<String> latencies = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             Config c = new Config().port(port).accessKey(accessKey).secretKey(secretKey).dataDir(dataDir)
                     .faults(faults).region(region).requestLogFile(requestLog);
+            quotas.forEach(c::quota);
+            latencies.forEach(c::latency);
             LocalBedrock lb;
             try {
                 lb = start(c);

@@ -12,12 +12,18 @@ final class RuntimeApi {
     private final Usage usage;
     private final ControlPlane controlPlane;
     private final S3Store s3;
+    /** Local-only quota and latency per profile (Simulation.java). */
+    private volatile Simulation simulation = new Simulation();
 
     RuntimeApi(Faults faults, Usage usage, ControlPlane controlPlane, S3Store s3) {
         this.faults = faults;
         this.usage = usage;
         this.controlPlane = controlPlane;
         this.s3 = s3;
+    }
+
+    void simulation(Simulation s) {
+        this.simulation = s;
     }
 
     void handle(Exchange ex) throws IOException {
@@ -41,9 +47,16 @@ final class RuntimeApi {
         if (ex.operation == null || rawId.isEmpty() || !"POST".equals(ex.method)) {
             throw new ApiError(404, "UnknownOperationException", "The requested operation is not recognized by the service.");
         }
+        simulation.arrived(ex.modelId);
         Faults.StreamPlan plan = faults.onRuntimeCall(ex.modelId);
         Models.Resolved r = Models.resolve(ex.modelId, controlPlane::resolveApplicationProfile);
         RuntimeSupport.Call call = new RuntimeSupport.Call(ex, r.model(), plan, start, usage, s3);
+        try {
+            call.simulationNote = simulation.apply(ex.modelId, r.profileId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during the simulated latency", e);
+        }
         boolean stream = ex.operation.endsWith("Stream");
         if (ex.operation.startsWith("Converse")) {
             if (!r.model().supportsConverse()) throw ApiError.validation(ConverseApi.UNSUPPORTED_MODEL);

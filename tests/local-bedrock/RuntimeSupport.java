@@ -32,6 +32,8 @@ abstract class RuntimeSupport {
         final long startNanos;
         final Usage usage;
         final S3Store s3;
+        /** What Simulation.java simulated for this call, appended to Converse answers ("" when nothing). */
+        String simulationNote = "";
 
         Call(Exchange ex, Models.Model model, Faults.StreamPlan plan, long startNanos, Usage usage, S3Store s3) {
             this.ex = ex;

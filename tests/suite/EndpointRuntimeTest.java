@@ -244,7 +244,7 @@ class EndpointRuntimeTest {
         try (BedrockRuntimeAsyncClient h1 = BedrockRuntimeAsyncClient.builder().endpointOverride(lb.endpoint())
                 .region(Region.AP_SOUTH_1).credentialsProvider(creds())
                 .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).build()).build()) {
-            String id = "au.amazon.nova-2-lite-v1:0";
+            String id = "jp.amazon.nova-2-lite-v1:0";
             StreamResult r = new StreamResult();
             converseStream(h1, id, "Hello over HTTP/1.1", r, null).get(30, TimeUnit.SECONDS);
             assertTrue(r.text.toString().contains("Hello over HTTP/1.1"));
@@ -479,7 +479,7 @@ class EndpointRuntimeTest {
     @Test
     void everyProfileIdFormIsAcceptedAndCountedAsSent() {
         List<String> ids = List.of("us.anthropic.claude-haiku-4-5-20251001-v1:0", "eu.anthropic.claude-opus-4-6-v1",
-                "apac.amazon.nova-2-lite-v1:0",
+                "us.amazon.nova-2-lite-v1:0",
                 "arn:aws:bedrock:ap-south-1:123456789012:inference-profile/global.anthropic.claude-sonnet-4-6");
         for (String id : ids) {
             ConverseResponse r = sync.converse(b -> b.modelId(id).messages(user("Id form " + id)));
