@@ -31,6 +31,9 @@
 //SOURCES S3Store.java
 //SOURCES Sts.java
 //SOURCES Tools.java
+//SOURCES Conversation.java
+//SOURCES ConverseTools.java
+//SOURCES JsonSchemas.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m

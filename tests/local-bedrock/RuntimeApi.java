@@ -44,6 +44,7 @@ final class RuntimeApi {
         Faults.StreamPlan plan = faults.onRuntimeCall(ex.modelId);
         Models.Resolved r = Models.resolve(ex.modelId, controlPlane::resolveApplicationProfile);
         RuntimeSupport.Call call = new RuntimeSupport.Call(ex, r.model(), plan, start, usage, s3);
+        call.faults = faults;
         boolean stream = ex.operation.endsWith("Stream");
         if (ex.operation.startsWith("Converse")) {
             if (!r.model().supportsConverse()) throw ApiError.validation(ConverseApi.UNSUPPORTED_MODEL);

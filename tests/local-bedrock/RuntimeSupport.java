@@ -32,6 +32,8 @@ abstract class RuntimeSupport {
         final long startNanos;
         final Usage usage;
         final S3Store s3;
+        /** Set by RuntimeApi for the Converse feature faults (tool-input, structured-invalid); may be null. */
+        Faults faults;
 
         Call(Exchange ex, Models.Model model, Faults.StreamPlan plan, long startNanos, Usage usage, S3Store s3) {
             this.ex = ex;

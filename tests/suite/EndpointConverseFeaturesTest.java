@@ -1,0 +1,272 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultStatus;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
+
+/**
+ * The Converse features of issue 12 driven by the real SDK (sync client; async for streams): tool
+ * use, and the rules the endpoint enforces with AWS's messages. Each refusal asserts the exception
+ * class and the exact message.
+ */
+class EndpointConverseFeaturesTest {
+    static final String HAIKU = EndpointRuntimeTest.HAIKU;
+    static final String NOVA = EndpointRuntimeTest.NOVA;
+
+    static LocalBedrock lb;
+    static BedrockRuntimeClient sync;
+    static BedrockRuntimeAsyncClient async;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lb = LocalBedrock.start(new LocalBedrock.Config().port(0));
+        sync = EndpointRuntimeTest.syncClient(lb);
+        async = EndpointRuntimeTest.asyncClient(lb);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sync != null) sync.close();
+        if (async != null) async.close();
+        if (lb != null) lb.close();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        lb.faults().reset();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Message user(String text) {
+        return EndpointRuntimeTest.user(text);
+    }
+
+    static Tool tool(String name, Map<String, Document> properties, String... required) {
+        List<Document> req = new ArrayList<>();
+        for (String r : required) req.add(Document.fromString(r));
+        Document schema = Document.mapBuilder().putString("type", "object")
+                .putDocument("properties", Document.fromMap(properties)).putList("required", req).build();
+        return Tool.fromToolSpec(s -> s.name(name).description("Local test tool " + name).inputSchema(i -> i.json(schema)));
+    }
+
+    static Document stringProperty(String example) {
+        return Document.mapBuilder().putString("type", "string")
+                .putList("examples", List.of(Document.fromString(example))).build();
+    }
+
+    /** Two tools: the current time in a zone (example Europe/Paris) and a unit conversion (enum unit, minimum value). */
+    static ToolConfiguration twoTools() {
+        Document unit = Document.mapBuilder().putString("type", "string")
+                .putList("enum", List.of(Document.fromString("km"), Document.fromString("mi"))).build();
+        Document value = Document.mapBuilder().putString("type", "number").putNumber("minimum", 42).build();
+        return ToolConfiguration.builder().tools(
+                tool("current_time", Map.of("timeZone", stringProperty("Europe/Paris")), "timeZone"),
+                tool("convert_units", Map.of("unit", unit, "value", value), "value", "unit")).build();
+    }
+
+    static Message assistant(List<ContentBlock> content) {
+        return Message.builder().role(ConversationRole.ASSISTANT).content(content).build();
+    }
+
+    static Message results(ToolResultBlock... results) {
+        List<ContentBlock> c = new ArrayList<>();
+        for (ToolResultBlock r : results) c.add(ContentBlock.fromToolResult(r));
+        return Message.builder().role(ConversationRole.USER).content(c).build();
+    }
+
+    static ToolResultBlock result(String toolUseId, ToolResultStatus status, String text) {
+        return ToolResultBlock.builder().toolUseId(toolUseId).status(status)
+                .content(ToolResultContentBlock.fromText(text)).build();
+    }
+
+    static ToolUseBlock toolUse(ConverseResponse r) {
+        for (ContentBlock b : r.output().message().content()) if (b.toolUse() != null) return b.toolUse();
+        return null;
+    }
+
+    static ValidationException refused(Consumer<ConverseRequest.Builder> request) {
+        return assertThrows(ValidationException.class, () -> sync.converse(request));
+    }
+
+    // ------------------------------------------------------------------ tools
+
+    @Test
+    void toolLoopCallsEachToolInOrderAndQuotesTheResults() {
+        ToolConfiguration tools = twoTools();
+        List<Message> history = new ArrayList<>(List.of(user("What time is it in Paris, and 42 km in miles?")));
+
+        ConverseResponse first = sync.converse(b -> b.modelId(HAIKU).messages(history).toolConfig(tools));
+        assertEquals(StopReason.TOOL_USE, first.stopReason());
+        List<ContentBlock> c1 = first.output().message().content();
+        assertEquals("I'll use the current_time tool.", c1.get(0).text(), "a short text block comes first, as Claude does");
+        ToolUseBlock use1 = toolUse(first);
+        assertEquals("current_time", use1.name());
+        assertTrue(use1.toolUseId().matches("tooluse_[A-Za-z0-9_-]{22}"), use1.toolUseId());
+        assertEquals("Europe/Paris", use1.input().asMap().get("timeZone").asString(), "input steered by the schema's examples");
+
+        history.add(first.output().message());
+        history.add(results(result(use1.toolUseId(), ToolResultStatus.SUCCESS, "12:00 CET")));
+        ConverseResponse second = sync.converse(b -> b.modelId(HAIKU).messages(history).toolConfig(tools));
+        assertEquals(StopReason.TOOL_USE, second.stopReason());
+        ToolUseBlock use2 = toolUse(second);
+        assertEquals("convert_units", use2.name());
+        assertEquals("km", use2.input().asMap().get("unit").asString(), "enum → first value");
+        assertEquals(42, use2.input().asMap().get("value").asNumber().intValue(), "number → minimum");
+
+        history.add(second.output().message());
+        history.add(results(result(use2.toolUseId(), ToolResultStatus.ERROR, "unknown unit")));
+        ConverseResponse last = sync.converse(b -> b.modelId(HAIKU).messages(history).toolConfig(tools));
+        assertEquals(StopReason.END_TURN, last.stopReason());
+        assertNull(toolUse(last));
+        String text = last.output().message().content().get(0).text();
+        assertTrue(text.startsWith("[local-bedrock] Tool results: current_time (success): 12:00 CET; convert_units (error): unknown unit."), text);
+        assertTrue(last.usage().inputTokens() > second.usage().inputTokens(), "history grows the input tokens");
+    }
+
+    @Test
+    void toolChoiceToolAndAnyPickTheTool() {
+        ToolConfiguration forced = twoTools().toBuilder().toolChoice(c -> c.tool(t -> t.name("convert_units"))).build();
+        assertEquals("convert_units", toolUse(sync.converse(b -> b.modelId(HAIKU).messages(user("Convert")).toolConfig(forced))).name());
+        ToolConfiguration any = twoTools().toBuilder().toolChoice(c -> c.any(a -> {})).build();
+        ConverseResponse r = sync.converse(b -> b.modelId(NOVA).messages(user("Anything")).toolConfig(any));
+        assertEquals(StopReason.TOOL_USE, r.stopReason());
+        assertEquals("current_time", toolUse(r).name());
+    }
+
+    @Test
+    void toolInputFaultOverridesTheGeneratedInput() {
+        lb.faults().toolInput("current_time", "{\"timeZone\":\"Mars/Olympus\"}");
+        ConverseResponse r = sync.converse(b -> b.modelId(HAIKU).messages(user("Time on Mars?")).toolConfig(twoTools()));
+        assertEquals("Mars/Olympus", toolUse(r).input().asMap().get("timeZone").asString());
+        lb.faults().reset();
+        lb.faults().apply("tool-input=current_time:" + java.util.Base64.getUrlEncoder().encodeToString("{\"timeZone\":\"Pluto/Base\"}".getBytes()));
+        r = sync.converse(b -> b.modelId(HAIKU).messages(user("Time on Pluto?")).toolConfig(twoTools()));
+        assertEquals("Pluto/Base", toolUse(r).input().asMap().get("timeZone").asString());
+    }
+
+    @Test
+    void streamedToolUseArrivesInSeveralInputDeltas() throws Exception {
+        for (String model : List.of(HAIKU, NOVA)) {
+            List<String> events = new CopyOnWriteArrayList<>();
+            List<String> inputPieces = new CopyOnWriteArrayList<>();
+            StringBuilder text = new StringBuilder();
+            String[] started = new String[2];
+            String[] stop = new String[1];
+            ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                    .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+                            .onContentBlockStart(e -> {
+                                events.add("start" + e.contentBlockIndex());
+                                started[0] = e.start().toolUse().toolUseId();
+                                started[1] = e.start().toolUse().name();
+                            })
+                            .onContentBlockDelta(e -> {
+                                if (e.delta().toolUse() != null) inputPieces.add(e.delta().toolUse().input());
+                                if (e.delta().text() != null) text.append(e.delta().text());
+                            })
+                            .onContentBlockStop(e -> events.add("stop" + e.contentBlockIndex()))
+                            .onMessageStop(e -> stop[0] = e.stopReasonAsString())
+                            .build())
+                    .build();
+            async.converseStream(b -> b.modelId(model).messages(user("Time?")).toolConfig(twoTools()), handler).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("stop0", "start1", "stop1"), events, model);
+            assertEquals("I'll use the current_time tool.", text.toString());
+            assertEquals("current_time", started[1]);
+            assertTrue(started[0].startsWith("tooluse_"));
+            assertTrue(inputPieces.size() >= 2, "input in several deltas: " + inputPieces);
+            JsonNode input = EndpointRuntimeTest.JSON.readTree(String.join("", inputPieces));
+            assertEquals("Europe/Paris", input.path("timeZone").asText());
+            assertEquals("tool_use", stop[0]);
+        }
+    }
+
+    @Test
+    void toolConfigIsChecked() {
+        ValidationException e = refused(b -> b.modelId(HAIKU).messages(user("x"))
+                .toolConfig(t -> t.tools(tool("get weather", Map.of()))));
+        assertEquals("1 validation error detected: Value 'get weather' at 'toolConfig.tools.1.member.toolSpec.name' failed to satisfy constraint: "
+                + "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+", e.awsErrorDetails().errorMessage());
+        assertEquals(400, e.statusCode());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).toolConfig(t -> t.tools(tool("a", Map.of()), tool("a", Map.of()))));
+        assertEquals("The model returned the following errors: tools: Tool names must be unique.", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).toolConfig(t -> t.tools(
+                Tool.fromToolSpec(s -> s.name("a").inputSchema(i -> i.json(Document.mapBuilder().putString("type", "string").build()))))));
+        assertEquals("The model returned the following errors: tools.0.custom.input_schema.type: Input should be 'object'", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).toolConfig(twoTools().toBuilder().toolChoice(c -> c.tool(t -> t.name("nope"))).build()));
+        assertEquals("The model returned the following errors: tool_choice.name: Tool 'nope' not found in the provided tools", e.awsErrorDetails().errorMessage());
+    }
+
+    @Test
+    void toolHistoryIsChecked() {
+        ConverseResponse first = sync.converse(b -> b.modelId(HAIKU).messages(user("Time?")).toolConfig(twoTools()));
+        ToolUseBlock use = toolUse(first);
+        Message asked = first.output().message();
+
+        ValidationException e = refused(b -> b.modelId(HAIKU).messages(user("Time?"), asked,
+                results(result(use.toolUseId(), ToolResultStatus.SUCCESS, "noon"))));
+        assertEquals("The toolConfig field must be defined when using toolUse and toolResult content blocks.", e.awsErrorDetails().errorMessage());
+
+        e = refused(b -> b.modelId(HAIKU).toolConfig(twoTools()).messages(user("Time?"), asked, user("never mind")));
+        assertEquals("Expected toolResult blocks at messages.2.content for the following Ids: " + use.toolUseId(), e.awsErrorDetails().errorMessage());
+
+        e = refused(b -> b.modelId(HAIKU).toolConfig(twoTools()).messages(user("Time?"), asked,
+                results(result(use.toolUseId(), ToolResultStatus.SUCCESS, "noon"), result("tooluse_other", ToolResultStatus.SUCCESS, "x"))));
+        assertEquals("The number of toolResult blocks at messages.2.content exceeds the number of toolUse blocks of previous turn.",
+                e.awsErrorDetails().errorMessage());
+
+        e = refused(b -> b.modelId(HAIKU).toolConfig(twoTools()).messages(user("Time?"), asked,
+                results(result("tooluse_other", ToolResultStatus.SUCCESS, "x"))));
+        assertEquals("The model returned the following errors: messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: "
+                + "tooluse_other. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.",
+                e.awsErrorDetails().errorMessage());
+
+        e = refused(b -> b.modelId(HAIKU).toolConfig(twoTools()).messages(user("Time?"), asked,
+                results(ToolResultBlock.builder().toolUseId(use.toolUseId()).status(ToolResultStatus.ERROR).content(List.of()).build())));
+        assertEquals("The content field at messages.2.content.0.toolResult cannot be empty when status value is error.", e.awsErrorDetails().errorMessage());
+    }
+
+    @Test
+    void conversationRulesAreChecked() {
+        ValidationException e = refused(b -> b.modelId(HAIKU).messages(user("one"), user("two")));
+        assertEquals("A conversation must alternate between user and assistant roles. Make sure the conversation alternates between "
+                + "user and assistant roles and try again.", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(NOVA).messages(user("one"), assistant(List.of(ContentBlock.fromText("a"))), assistant(List.of(ContentBlock.fromText("b")))));
+        assertEquals(Conversation.ALTERNATE, e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("  ")));
+        assertEquals("The text field in the ContentBlock object at messages.0.content.0 is blank. Add text to the text field, and try again.",
+                e.awsErrorDetails().errorMessage());
+        ConverseResponse ok = sync.converse(b -> b.modelId(HAIKU).system(s -> s.text("Be brief")).messages(user("one"),
+                assistant(List.of(ContentBlock.fromText("first answer"))), user("two and more")));
+        assertTrue(ok.output().message().content().get(0).text().startsWith("[local-bedrock] You asked: \"two and more\""));
+        assertNotNull(ok.usage());
+    }
+}
