@@ -11,7 +11,8 @@ import java.util.Map;
  * request checks, then one assistant turn built as Converse content blocks (reasoning, text, a
  * toolUse), sent as one JSON body or as events messageStart, [contentBlockStart] contentBlockDelta…
  * contentBlockStop per block, messageStop, metadata. Feature rules live in their own classes:
- * {@link Conversation} (multi-turn), {@link ConverseTools} (tool use).
+ * {@link Conversation} (multi-turn), {@link ConverseTools} (tool use), {@link StructuredOutput}
+ * (outputConfig: JSON-schema answers, effort).
  */
 final class ConverseApi extends RuntimeSupport {
     static final String UNSUPPORTED_MODEL =
@@ -55,6 +56,9 @@ final class ConverseApi extends RuntimeSupport {
         ConverseTools.Config tools = ConverseTools.parse(req.get("toolConfig"));
         ConverseTools.checkHistory(messages, tools);
         if (tools != null) prompt.chars += req.get("toolConfig").toString().length();
+        StructuredOutput.Spec output = StructuredOutput.parse(req.get("outputConfig"), extra, call.model);
+        boolean structured = output != null && output.schema() != null;
+        if (structured) prompt.chars += output.schemaText().length();
         int max = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         boolean thinking;
         if (call.model.family() == Models.Family.CLAUDE) {
@@ -73,7 +77,9 @@ final class ConverseApi extends RuntimeSupport {
         ConverseTools.Call toolCall = ConverseTools.next(tools, messages, call.faults, call.ex.requestId);
         String text = null; // null: the default answer of Answers
         if (toolCall != null) {
-            text = "I'll use the " + toolCall.name() + " tool.";
+            text = structured ? "" : "I'll use the " + toolCall.name() + " tool.";
+        } else if (structured) {
+            text = StructuredOutput.answer(output, call.faults);
         } else if (!ConverseTools.toolResultIds(messages.get(messages.size() - 1)).isEmpty()) {
             text = "[local-bedrock] Tool results: " + String.join("; ", ConverseTools.results(messages).values())
                     + ". This is a deterministic answer from the local Bedrock-compatible endpoint for "

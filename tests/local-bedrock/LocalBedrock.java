@@ -34,6 +34,7 @@
 //SOURCES Conversation.java
 //SOURCES ConverseTools.java
 //SOURCES JsonSchemas.java
+//SOURCES StructuredOutput.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -178,6 +179,8 @@ public final class LocalBedrock implements AutoCloseable {
                 "Fault injection (local-only), a comma list of: throttle-first=N, throttle-percent=P, server-error-first=N,",
                 "fail-call=N:ErrorCode, fail-operation=Operation:N:ErrorCode (control plane, e.g. CreateInferenceProfile:2:ConflictException),",
                 "stream-delay-ms=MS, cut-stream-after=N, stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
+                "Converse features: tool-input=TOOL:BASE64URL-JSON (the local model calls TOOL with that input),",
+                "structured-invalid=missing-required|not-json (the next structured-output answer does not validate).",
                 "Example: throttle-first=2,model=global.amazon.nova-2-lite-v1:0"})
         String faults;
         @Option(names = "--data-dir", description = "Where S3 objects are kept (default: a temporary directory)")

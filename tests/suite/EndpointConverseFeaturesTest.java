@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatType;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
@@ -268,5 +270,77 @@ class EndpointConverseFeaturesTest {
                 assistant(List.of(ContentBlock.fromText("first answer"))), user("two and more")));
         assertTrue(ok.output().message().content().get(0).text().startsWith("[local-bedrock] You asked: \"two and more\""));
         assertNotNull(ok.usage());
+    }
+
+    // ------------------------------------------------------------------ structured output
+
+    static final String TRIAGE_SCHEMA = "{\"type\":\"object\",\"additionalProperties\":false,"
+            + "\"properties\":{\"category\":{\"type\":\"string\",\"enum\":[\"quota\",\"billing\"]},"
+            + "\"summary\":{\"type\":\"string\",\"examples\":[\"Throttled in two Regions.\"]},"
+            + "\"urgent\":{\"type\":\"boolean\"},\"regions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1},"
+            + "\"detail\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"count\":{\"type\":\"integer\",\"minimum\":3}},\"required\":[\"count\"]}},"
+            + "\"required\":[\"category\",\"summary\",\"urgent\",\"regions\",\"detail\"]}";
+
+    static OutputConfig schema(String schemaText) {
+        return OutputConfig.builder().textFormat(f -> f.type(OutputFormatType.JSON_SCHEMA)
+                .structure(s -> s.jsonSchema(j -> j.name("triage").description("Ticket triage").schema(schemaText)))).build();
+    }
+
+    @Test
+    void structuredAnswersValidateAgainstTheSchema() throws Exception {
+        JsonNode schema = EndpointRuntimeTest.JSON.readTree(TRIAGE_SCHEMA);
+        for (String model : List.of(HAIKU, EndpointRuntimeTest.SONNET_45, EndpointRuntimeTest.OPUS_45, EndpointRuntimeTest.OPUS_46, NOVA)) {
+            ConverseResponse r = sync.converse(b -> b.modelId(model).messages(user("Triage: throttled")).outputConfig(schema(TRIAGE_SCHEMA)));
+            assertEquals(StopReason.END_TURN, r.stopReason(), model);
+            assertEquals(1, r.output().message().content().size(), model);
+            JsonNode answer = EndpointRuntimeTest.JSON.readTree(r.output().message().content().get(0).text());
+            assertEquals(List.of(), JsonSchemas.problems(schema, answer), model + ": " + answer);
+            assertEquals("quota", answer.path("category").asText());
+            assertEquals("Throttled in two Regions.", answer.path("summary").asText());
+            assertEquals(1, answer.path("regions").size());
+            assertEquals(3, answer.path("detail").path("count").asInt());
+        }
+        StringBuilder streamed = new StringBuilder();
+        ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+                        .onContentBlockDelta(e -> { if (e.delta().text() != null) streamed.append(e.delta().text()); }).build())
+                .build();
+        async.converseStream(b -> b.modelId(HAIKU).messages(user("Triage")).outputConfig(schema(TRIAGE_SCHEMA)), handler).get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(), JsonSchemas.problems(schema, EndpointRuntimeTest.JSON.readTree(streamed.toString())), streamed.toString());
+    }
+
+    @Test
+    void structuredInvalidFaultSpoilsTheNextAnswerOnly() throws Exception {
+        JsonNode schema = EndpointRuntimeTest.JSON.readTree(TRIAGE_SCHEMA);
+        lb.faults().structuredInvalid("missing-required");
+        String first = sync.converse(b -> b.modelId(HAIKU).messages(user("Triage")).outputConfig(schema(TRIAGE_SCHEMA)))
+                .output().message().content().get(0).text();
+        assertEquals(List.of("$: required property 'category' is missing"), JsonSchemas.problems(schema, EndpointRuntimeTest.JSON.readTree(first)));
+        String second = sync.converse(b -> b.modelId(HAIKU).messages(user("Triage")).outputConfig(schema(TRIAGE_SCHEMA)))
+                .output().message().content().get(0).text();
+        assertEquals(List.of(), JsonSchemas.problems(schema, EndpointRuntimeTest.JSON.readTree(second)));
+        lb.faults().apply("structured-invalid=not-json");
+        String third = sync.converse(b -> b.modelId(HAIKU).messages(user("Triage")).outputConfig(schema(TRIAGE_SCHEMA)))
+                .output().message().content().get(0).text();
+        assertThrows(com.fasterxml.jackson.core.JsonProcessingException.class, () -> EndpointRuntimeTest.JSON.readTree(third), third);
+    }
+
+    @Test
+    void outputConfigIsChecked() {
+        ValidationException e = refused(b -> b.modelId(EndpointRuntimeTest.SONNET_46).messages(user("x")).outputConfig(schema(TRIAGE_SCHEMA)));
+        assertEquals(StructuredOutput.UNSUPPORTED, e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).outputConfig(schema("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}")));
+        assertEquals("The model returned the following errors: output_config.format.schema: For 'object' type, "
+                + "'additionalProperties' must be explicitly set to false", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).outputConfig(schema("{not json")));
+        assertEquals("The JSON schema at outputConfig.textFormat.structure.jsonSchema.schema is not a valid JSON object. Check the schema and try again.",
+                e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).outputConfig(o -> o.effort("extreme")));
+        assertEquals("The model returned the following errors: output_config.effort: Input should be 'low', 'medium', 'high' or 'max'",
+                e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(user("x")).outputConfig(o -> o.textFormat(f -> f.type("xml")
+                .structure(s -> s.jsonSchema(j -> j.schema(TRIAGE_SCHEMA))))));
+        assertEquals("1 validation error detected: Value 'xml' at 'outputConfig.textFormat.type' failed to satisfy constraint: "
+                + "Member must satisfy enum value set: [json_schema]", e.awsErrorDetails().errorMessage());
     }
 }
