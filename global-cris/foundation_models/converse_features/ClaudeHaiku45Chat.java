@@ -207,6 +207,11 @@ public class ClaudeHaiku45Chat implements Callable<Integer> {
         } finally {
             System.out.println();
         }
+        if (t.text().isBlank()) { // a blank text block would make Bedrock refuse the next turn
+            chat.history.remove(chat.history.size() - 1);
+            throw new IllegalStateException("the answer had no text (stop reason " + t.stopReason()
+                    + "), so this turn is not kept in the history — raise --max-tokens or rephrase the message");
+        }
         chat.history.add(Message.builder().role(ConversationRole.ASSISTANT).content(ContentBlock.fromText(t.text())).build());
         chat.turns++;
         System.out.println("🛑 Stop reason: " + t.stopReason());
