@@ -12,7 +12,7 @@ import java.util.Map;
  * toolUse), sent as one JSON body or as events messageStart, [contentBlockStart] contentBlockDelta…
  * contentBlockStop per block, messageStop, metadata. Feature rules live in their own classes:
  * {@link Conversation} (multi-turn), {@link ConverseTools} (tool use), {@link StructuredOutput}
- * (outputConfig: JSON-schema answers, effort).
+ * (outputConfig: JSON-schema answers, effort), {@link PromptCache} (cache points and their accounting).
  */
 final class ConverseApi extends RuntimeSupport {
     static final String UNSUPPORTED_MODEL =
@@ -24,10 +24,17 @@ final class ConverseApi extends RuntimeSupport {
         String stopReason;
         int inputTokens;
         int outputTokens;
+        PromptCache.Accounting cache = PromptCache.Accounting.NONE;
 
         ObjectNode usage() {
-            return F.objectNode().put("inputTokens", inputTokens).put("outputTokens", outputTokens)
-                    .put("totalTokens", inputTokens + outputTokens).put("cacheReadInputTokens", 0).put("cacheWriteInputTokens", 0);
+            ObjectNode u = F.objectNode().put("inputTokens", inputTokens).put("outputTokens", outputTokens)
+                    .put("totalTokens", inputTokens + outputTokens + cache.read() + cache.write())
+                    .put("cacheReadInputTokens", cache.read()).put("cacheWriteInputTokens", cache.write());
+            if (!cache.writtenPerTtl().isEmpty()) {
+                ArrayNode details = u.putArray("cacheDetails");
+                cache.writtenPerTtl().forEach((ttl, n) -> details.addObject().put("ttl", ttl).put("inputTokens", n));
+            }
+            return u;
         }
     }
 
@@ -59,6 +66,7 @@ final class ConverseApi extends RuntimeSupport {
         StructuredOutput.Spec output = StructuredOutput.parse(req.get("outputConfig"), extra, call.model);
         boolean structured = output != null && output.schema() != null;
         if (structured) prompt.chars += output.schemaText().length();
+        List<PromptCache.Point> cachePoints = PromptCache.points(req, call.model);
         int max = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         boolean thinking;
         if (call.model.family() == Models.Family.CLAUDE) {
@@ -86,6 +94,10 @@ final class ConverseApi extends RuntimeSupport {
                     + call.model.displayName() + "; no AWS model was called.";
         }
         Turn t = turn(call.model, a, text, toolCall, max);
+        if (call.promptCache != null) {
+            t.cache = call.promptCache.account(cachePoints, System.currentTimeMillis());
+            t.inputTokens -= t.cache.read() + t.cache.write();
+        }
         if (!stream) {
             ObjectNode out = F.objectNode();
             ObjectNode msg = out.putObject("output").putObject("message");

@@ -12,6 +12,8 @@ final class RuntimeApi {
     private final Usage usage;
     private final ControlPlane controlPlane;
     private final S3Store s3;
+    /** Converse prompt-cache prefixes written on this endpoint instance (local-only store). */
+    private final PromptCache promptCache = new PromptCache();
 
     RuntimeApi(Faults faults, Usage usage, ControlPlane controlPlane, S3Store s3) {
         this.faults = faults;
@@ -45,6 +47,7 @@ final class RuntimeApi {
         Models.Resolved r = Models.resolve(ex.modelId, controlPlane::resolveApplicationProfile);
         RuntimeSupport.Call call = new RuntimeSupport.Call(ex, r.model(), plan, start, usage, s3);
         call.faults = faults;
+        call.promptCache = promptCache;
         boolean stream = ex.operation.endsWith("Stream");
         if (ex.operation.startsWith("Converse")) {
             if (!r.model().supportsConverse()) throw ApiError.validation(ConverseApi.UNSUPPORTED_MODEL);

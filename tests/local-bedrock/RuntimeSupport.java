@@ -34,6 +34,8 @@ abstract class RuntimeSupport {
         final S3Store s3;
         /** Set by RuntimeApi for the Converse feature faults (tool-input, structured-invalid); may be null. */
         Faults faults;
+        /** Set by RuntimeApi: the endpoint's prompt-cache store for Converse cache points; may be null. */
+        PromptCache promptCache;
 
         Call(Exchange ex, Models.Model model, Faults.StreamPlan plan, long startNanos, Usage usage, S3Store s3) {
             this.ex = ex;

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.CacheTTL;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointType;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -27,6 +29,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
 import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatType;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
@@ -342,5 +346,81 @@ class EndpointConverseFeaturesTest {
                 .structure(s -> s.jsonSchema(j -> j.schema(TRIAGE_SCHEMA))))));
         assertEquals("1 validation error detected: Value 'xml' at 'outputConfig.textFormat.type' failed to satisfy constraint: "
                 + "Member must satisfy enum value set: [json_schema]", e.awsErrorDetails().errorMessage());
+    }
+
+    // ------------------------------------------------------------------ prompt caching
+
+    /** A system prompt of about {@code tokens} tokens by the endpoint's estimate (4 characters each), unique per seed. */
+    static String longText(int tokens, String seed) {
+        StringBuilder b = new StringBuilder(seed).append(' ');
+        while (b.length() < tokens * 4) b.append("Global cross-Region inference routes each request to a Region with capacity. ");
+        return b.substring(0, tokens * 4);
+    }
+
+    static SystemContentBlock cachePoint(CacheTTL ttl) {
+        return SystemContentBlock.fromCachePoint(c -> c.type(CachePointType.DEFAULT).ttl(ttl));
+    }
+
+    @Test
+    void cachePointWritesThenReadsTheSystemPrefix() throws Exception {
+        String system = longText(2100, "sonnet-4-6 write-read");
+        Consumer<ConverseRequest.Builder> req = b -> b.modelId(EndpointRuntimeTest.SONNET_46)
+                .system(SystemContentBlock.fromText(system), cachePoint(null)).messages(user("First question about the handbook"));
+        TokenUsage first = sync.converse(req).usage();
+        assertEquals(2100, first.cacheWriteInputTokens(), "the whole system prompt is written");
+        assertEquals(0, first.cacheReadInputTokens());
+        assertEquals(1, first.cacheDetails().size());
+        assertEquals("5m", first.cacheDetails().get(0).ttlAsString());
+        assertEquals(2100, first.cacheDetails().get(0).inputTokens());
+        assertTrue(first.inputTokens() > 0 && first.inputTokens() < 50, "only the uncached rest: " + first.inputTokens());
+        assertEquals(first.inputTokens() + first.outputTokens() + 2100, first.totalTokens());
+
+        TokenUsage second = sync.converse(b -> b.modelId(EndpointRuntimeTest.SONNET_46)
+                .system(SystemContentBlock.fromText(system), cachePoint(null)).messages(user("Second, different question"))).usage();
+        assertEquals(2100, second.cacheReadInputTokens(), "same prefix within the ttl");
+        assertEquals(0, second.cacheWriteInputTokens());
+        assertTrue(second.cacheDetails().isEmpty());
+
+        // the stream reports the same counters in its metadata event; another model does not share the entry
+        EndpointRuntimeTest.StreamResult r = new EndpointRuntimeTest.StreamResult();
+        EndpointRuntimeTest.converseStream(async, EndpointRuntimeTest.SONNET_45, "Third", r,
+                b -> b.system(SystemContentBlock.fromText(system), cachePoint(CacheTTL.VALUE_1_H))).get(30, TimeUnit.SECONDS);
+        assertNull(r.error);
+        assertEquals(2100, r.usage.cacheWriteInputTokens());
+        assertEquals("1h", r.usage.cacheDetails().get(0).ttlAsString());
+    }
+
+    @Test
+    void prefixBelowTheModelMinimumIsSilentlyNotCached() {
+        String system = longText(4000, "haiku below minimum");
+        for (int i = 0; i < 2; i++) {
+            TokenUsage u = sync.converse(b -> b.modelId(HAIKU).system(SystemContentBlock.fromText(system), cachePoint(null))
+                    .messages(user("Question"))).usage();
+            assertEquals(0, u.cacheWriteInputTokens());
+            assertEquals(0, u.cacheReadInputTokens());
+            assertTrue(u.inputTokens() > 4000, "everything billed as input: " + u.inputTokens());
+        }
+        TokenUsage enough = sync.converse(b -> b.modelId(HAIKU).system(SystemContentBlock.fromText(longText(4096, "haiku at minimum")), cachePoint(null))
+                .messages(user("Question"))).usage();
+        assertEquals(4096, enough.cacheWriteInputTokens());
+    }
+
+    @Test
+    void cachePointsAreChecked() {
+        SystemContentBlock cp = cachePoint(null);
+        ValidationException e = refused(b -> b.modelId(HAIKU).system(SystemContentBlock.fromText("a"), cp, SystemContentBlock.fromText("b"), cp,
+                SystemContentBlock.fromText("c"), cp, SystemContentBlock.fromText("d"), cp, SystemContentBlock.fromText("e"), cp).messages(user("x")));
+        assertEquals("The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found 5.",
+                e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).system(SystemContentBlock.fromText("a"), SystemContentBlock.fromCachePoint(c -> c.type("default").ttl("2h")))
+                .messages(user("x")));
+        assertEquals("1 validation error detected: Value '2h' at 'cachePoint.ttl' failed to satisfy constraint: Member must satisfy enum value set: [5m, 1h]",
+                e.awsErrorDetails().errorMessage());
+        Message withReasoning = assistant(List.of(
+                ContentBlock.fromReasoningContent(rc -> rc.reasoningText(t -> t.text("thought").signature("sig"))),
+                ContentBlock.fromCachePoint(c -> c.type(CachePointType.DEFAULT))));
+        e = refused(b -> b.modelId(EndpointRuntimeTest.OPUS_46).messages(user("x"), withReasoning, user("y")));
+        assertEquals("Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.",
+                e.awsErrorDetails().errorMessage());
     }
 }
