@@ -103,28 +103,22 @@ public class ClaudeHaiku45ConverseStreamTools implements Callable<Integer> {
     record ToolRun(String finalText, String stopReason, List<TokenUsage> usages, int steps) {}
 
     /**
-     * One streamed assistant turn as it is assembled: content blocks by their index (text, or a tool
-     * call whose input is the concatenation of its deltas), the stop reason and the usage. The SDK
-     * calls the visitor from its event-loop thread, hence the synchronized methods.
+     * One streamed assistant turn as it is assembled: its content blocks by index (a text, or a tool call
+     * whose JSON input is the concatenation of its deltas), the stop reason and the usage. The SDK calls
+     * the visitor from its event-loop thread, hence the synchronized methods.
      */
     static final class StreamedTurn {
-        private final Map<Integer, StringBuilder> texts = new TreeMap<>();
-        private final Map<Integer, String[]> toolStarts = new TreeMap<>(); // index -> {toolUseId, name}
-        private final Map<Integer, StringBuilder> toolInputs = new TreeMap<>();
+        private final Map<Integer, Block> blocks = new TreeMap<>();
         private String stopReason;
         private TokenUsage usage;
 
-        synchronized void text(int index, String text) {
-            texts.computeIfAbsent(index, i -> new StringBuilder()).append(text);
-        }
-
         synchronized void toolStart(int index, ToolUseBlockStart start) {
-            toolStarts.put(index, new String[] {start.toolUseId(), start.name()});
-            toolInputs.put(index, new StringBuilder());
+            blocks.put(index, new Block(start.toolUseId(), start.name()));
         }
 
-        synchronized void toolInput(int index, String piece) {
-            toolInputs.computeIfAbsent(index, i -> new StringBuilder()).append(piece);
+        /** A text delta, or a piece of a tool call's JSON input. */
+        synchronized void append(int index, String piece) {
+            blocks.computeIfAbsent(index, i -> new Block(null, null)).content.append(piece);
         }
 
         synchronized void stop(String reason) {
@@ -143,23 +137,32 @@ public class ClaudeHaiku45ConverseStreamTools implements Callable<Integer> {
             return usage;
         }
 
-        synchronized String allText() {
-            StringBuilder b = new StringBuilder();
-            texts.values().forEach(b::append);
-            return b.toString();
+        synchronized List<Block> blocks() {
+            return new ArrayList<>(blocks.values());
         }
 
-        /** The turn's blocks in stream order: text, or a tool call with its input as streamed (JSON text). */
-        synchronized List<Block> blocks() {
-            TreeMap<Integer, Block> all = new TreeMap<>();
-            texts.forEach((i, t) -> all.put(i, new Block(t.toString(), null, null, null)));
-            toolStarts.forEach((i, s) -> all.put(i, new Block(null, s[0], s[1], toolInputs.get(i).toString())));
-            return new ArrayList<>(all.values());
+        synchronized String text() {
+            StringBuilder b = new StringBuilder();
+            blocks.values().stream().filter(k -> !k.isTool()).forEach(k -> b.append(k.content));
+            return b.toString();
         }
     }
 
-    /** A content block of a streamed turn: {@code text}, or a tool call ({@code toolUseId}, name, JSON input text). */
-    record Block(String text, String toolUseId, String toolName, String toolInput) {}
+    /** A content block of a streamed turn: text, or a tool call (toolUseId, name) whose content is its JSON input. */
+    static final class Block {
+        final String toolUseId;
+        final String toolName;
+        final StringBuilder content = new StringBuilder();
+
+        Block(String toolUseId, String toolName) {
+            this.toolUseId = toolUseId;
+            this.toolName = toolName;
+        }
+
+        boolean isTool() {
+            return toolUseId != null;
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ClaudeHaiku45ConverseStreamTools()).setExecutionExceptionHandler(Utils::handleError).execute(args));
@@ -179,11 +182,11 @@ public class ClaudeHaiku45ConverseStreamTools implements Callable<Integer> {
                         .onContentBlockDelta(event -> {
                             String text = event.delta().text(); // null for tool-use and reasoning deltas
                             if (text != null) {
-                                turn.text(event.contentBlockIndex(), text);
+                                turn.append(event.contentBlockIndex(), text);
                                 onText.accept(text);
                             }
                             ToolUseBlockDelta toolInput = event.delta().toolUse(); // a piece of the tool's JSON input
-                            if (toolInput != null) turn.toolInput(event.contentBlockIndex(), toolInput.input());
+                            if (toolInput != null) turn.append(event.contentBlockIndex(), toolInput.input());
                         })
                         .onMessageStop(event -> turn.stop(event.stopReasonAsString()))
                         .onMetadata(event -> turn.usage(event.usage()))
@@ -215,7 +218,7 @@ public class ClaudeHaiku45ConverseStreamTools implements Callable<Integer> {
             if (left <= 0) throw new TimeoutException();
             StreamedTurn turn = streamTurn(client, modelId, messages, tools, maxTokens, left, onText);
             usages.add(turn.usage());
-            if (!"tool_use".equals(turn.stopReason())) return new ToolRun(turn.allText(), turn.stopReason(), usages, steps);
+            if (!"tool_use".equals(turn.stopReason())) return new ToolRun(turn.text(), turn.stopReason(), usages, steps);
             if (steps == maxSteps) {
                 throw new IllegalStateException("the model still asked for a tool after --max-steps " + maxSteps
                         + " tool steps — raise --max-steps, or ask for less in one prompt");
@@ -224,20 +227,21 @@ public class ClaudeHaiku45ConverseStreamTools implements Callable<Integer> {
             List<ContentBlock> assistant = new ArrayList<>();
             List<ContentBlock> results = new ArrayList<>();
             for (Block block : turn.blocks()) {
-                if (block.toolUseId() == null) {
-                    if (!block.text().isEmpty()) assistant.add(ContentBlock.fromText(block.text()));
+                if (!block.isTool()) {
+                    if (block.content.length() > 0) assistant.add(ContentBlock.fromText(block.content.toString()));
                     continue;
                 }
-                String toolUseId = block.toolUseId();
-                String name = block.toolName();
-                String json = block.toolInput().isBlank() ? "{}" : block.toolInput(); // a tool without parameters may stream no input
+                String toolUseId = block.toolUseId;
+                String name = block.toolName;
+                String json = block.content.toString().isBlank() ? "{}" : block.content.toString(); // a tool without parameters may stream no input
                 JsonNode input;
                 LocalTools.Outcome outcome;
                 try {
                     input = LocalTools.JSON.readTree(json);
                     outcome = LocalTools.run(name, input);
                 } catch (JsonProcessingException e) {
-                    input = JsonNodeFactory.instance.objectNode();
+                    input = JsonNodeFactory.instance.objectNode(); // the toolUse goes back with an empty input, answered by the error
+
                     outcome = new LocalTools.Outcome(null, "the tool input is not valid JSON: " + e.getOriginalMessage());
                 }
                 onTool.ran(name, input, outcome);
