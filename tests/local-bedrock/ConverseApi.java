@@ -12,7 +12,8 @@ import java.util.Map;
  * toolUse), sent as one JSON body or as events messageStart, [contentBlockStart] contentBlockDelta…
  * contentBlockStop per block, messageStop, metadata. Feature rules live in their own classes:
  * {@link Conversation} (multi-turn), {@link ConverseTools} (tool use), {@link StructuredOutput}
- * (outputConfig: JSON-schema answers, effort), {@link PromptCache} (cache points and their accounting).
+ * (outputConfig: JSON-schema answers, effort), {@link PromptCache} (cache points and their accounting),
+ * {@link Attachments} (documents and images).
  */
 final class ConverseApi extends RuntimeSupport {
     static final String UNSUPPORTED_MODEL =
@@ -66,6 +67,7 @@ final class ConverseApi extends RuntimeSupport {
         StructuredOutput.Spec output = StructuredOutput.parse(req.get("outputConfig"), extra, call.model);
         boolean structured = output != null && output.schema() != null;
         if (structured) prompt.chars += output.schemaText().length();
+        List<Attachments.Item> attached = Attachments.check(messages);
         List<PromptCache.Point> cachePoints = PromptCache.points(req, call.model);
         int max = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         boolean thinking;
@@ -92,6 +94,9 @@ final class ConverseApi extends RuntimeSupport {
             text = "[local-bedrock] Tool results: " + String.join("; ", ConverseTools.results(messages).values())
                     + ". This is a deterministic answer from the local Bedrock-compatible endpoint for "
                     + call.model.displayName() + "; no AWS model was called.";
+        } else if (!attached.isEmpty()) {
+            text = Answers.answer(call.model, prompt.lastUser, prompt.chars, Integer.MAX_VALUE / 2, false).text()
+                    + " Received: " + Attachments.describe(attached) + ".";
         }
         Turn t = turn(call.model, a, text, toolCall, max);
         if (call.promptCache != null) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
 import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatType;
@@ -422,5 +425,79 @@ class EndpointConverseFeaturesTest {
         e = refused(b -> b.modelId(EndpointRuntimeTest.OPUS_46).messages(user("x"), withReasoning, user("y")));
         assertEquals("Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.",
                 e.awsErrorDetails().errorMessage());
+    }
+
+    // ------------------------------------------------------------------ documents and images
+
+    static final byte[] PDF = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The PNG signature and an IHDR chunk for a width x height image (enough for the endpoint's checks). */
+    static byte[] png(int width, int height) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(33);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'});
+        b.putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0, 0, 0, 0, 0});
+        return b.array();
+    }
+
+    static ContentBlock document(String name, DocumentFormat format, byte[] bytes) {
+        return ContentBlock.fromDocument(d -> d.name(name).format(format).source(s -> s.bytes(SdkBytes.fromByteArray(bytes))));
+    }
+
+    static ContentBlock image(ImageFormat format, byte[] bytes) {
+        return ContentBlock.fromImage(i -> i.format(format).source(s -> s.bytes(SdkBytes.fromByteArray(bytes))));
+    }
+
+    static Message userWith(ContentBlock... blocks) {
+        List<ContentBlock> c = new ArrayList<>(List.of(ContentBlock.fromText("Summarise the attachments")));
+        c.addAll(List.of(blocks));
+        return Message.builder().role(ConversationRole.USER).content(c).build();
+    }
+
+    @Test
+    void documentsAndImagesArriveAndAreNamedInTheAnswer() {
+        ConverseResponse r = sync.converse(b -> b.modelId(EndpointRuntimeTest.SONNET_46).messages(userWith(
+                document("Global CRIS (overview) [v2]", DocumentFormat.PDF, PDF),
+                document("notes_1", DocumentFormat.MD, "# Notes\nquota".getBytes()),
+                image(ImageFormat.PNG, png(64, 48)))));
+        String text = r.output().message().content().get(0).text();
+        assertTrue(text.endsWith(" Received: document \"Global CRIS (overview) [v2]\" (pdf, " + PDF.length + " bytes); "
+                + "document \"notes_1\" (md, 13 bytes); image (png, 33 bytes, 64x48)."), text);
+        assertTrue(text.startsWith("[local-bedrock] You asked: \"Summarise the attachments\""), text);
+    }
+
+    @Test
+    void documentAndImageRulesAreChecked() {
+        ValidationException e = refused(b -> b.modelId(HAIKU).messages(userWith(document("report.pdf", DocumentFormat.PDF, PDF))));
+        assertEquals(Attachments.NAME_RULES, e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(document("two  spaces", DocumentFormat.PDF, PDF))));
+        assertEquals("The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and "
+                + "square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name "
+                + "conforms to these restrictions and retry your request.", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(document("same", DocumentFormat.PDF, PDF), document("same", DocumentFormat.TXT, "x".getBytes()))));
+        assertEquals("Messages can't contain duplicate document names.", e.awsErrorDetails().errorMessage());
+        ContentBlock[] six = new ContentBlock[6];
+        for (int i = 0; i < 6; i++) six[i] = document("doc " + i, DocumentFormat.TXT, "text".getBytes());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(six)));
+        assertEquals("You can't include more than 5 documents in a request.", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(document("big", DocumentFormat.TXT, new byte[4_718_593]))));
+        assertEquals("The document at messages.0.content.1 is 4718593 bytes. The maximum document size is 4.5 MB (4718592 bytes).",
+                e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(document("fake", DocumentFormat.PDF, png(1, 1)))));
+        assertEquals("The model returned the following errors: messages.0.content.1.pdf.source.base64.data: The PDF specified was not valid.",
+                e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(image(ImageFormat.JPEG, png(1, 1)))));
+        assertEquals("The model returned the following errors: messages.0.content.1.image.source.base64: The image was specified using the "
+                + "image/jpeg media type, but the image appears to be a image/png image", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(image(ImageFormat.PNG, png(8001, 10)))));
+        assertEquals("The model returned the following errors: messages.0.content.1.image.source.base64.data: image exceed max allowed size: 8000 pixels",
+                e.awsErrorDetails().errorMessage());
+        ContentBlock[] many = new ContentBlock[21];
+        for (int i = 0; i < 21; i++) many[i] = image(ImageFormat.PNG, png(2, 2));
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(many)));
+        assertEquals("The model returned the following errors: messages: too many images: image_count > 20", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(HAIKU).messages(userWith(ContentBlock.fromDocument(d -> d.name("x").format("rtf")
+                .source(s -> s.bytes(SdkBytes.fromUtf8String("x")))))));
+        assertEquals("1 validation error detected: Value 'rtf' at 'messages.1.member.content.2.member.document.format' failed to satisfy constraint: "
+                + "Member must satisfy enum value set: [pdf, csv, doc, docx, xls, xlsx, html, txt, md]", e.awsErrorDetails().errorMessage());
     }
 }
