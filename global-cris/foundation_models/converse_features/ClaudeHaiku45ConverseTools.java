@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
@@ -103,7 +104,7 @@ public class ClaudeHaiku45ConverseTools implements Callable<Integer> {
      * @throws IllegalStateException when the model still asks for a tool after {@code maxSteps} steps
      */
     static ToolRun converseWithTools(BedrockRuntimeClient client, String modelId, String prompt, int maxTokens, int maxSteps,
-                                     java.util.function.Consumer<String> onText, ToolListener onTool) {
+                                     Consumer<String> onText, ToolListener onTool) {
         ToolConfiguration tools = LocalTools.toolConfig();
         List<Message> messages = new ArrayList<>();
         messages.add(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText(prompt)).build());
