@@ -13,7 +13,7 @@ import java.util.Map;
  * contentBlockStop per block, messageStop, metadata. Feature rules live in their own classes:
  * {@link Conversation} (multi-turn), {@link ConverseTools} (tool use), {@link StructuredOutput}
  * (outputConfig: JSON-schema answers, effort), {@link PromptCache} (cache points and their accounting),
- * {@link Attachments} (documents and images).
+ * {@link Attachments} (documents and images), {@link ReasoningSignatures} (reasoning blocks sent back).
  */
 final class ConverseApi extends RuntimeSupport {
     static final String UNSUPPORTED_MODEL =
@@ -69,6 +69,7 @@ final class ConverseApi extends RuntimeSupport {
         if (structured) prompt.chars += output.schemaText().length();
         List<Attachments.Item> attached = Attachments.check(messages);
         List<PromptCache.Point> cachePoints = PromptCache.points(req, call.model);
+        ReasoningSignatures.verify(messages, call.model);
         int max = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         boolean thinking;
         if (call.model.family() == Models.Family.CLAUDE) {
@@ -141,7 +142,7 @@ final class ConverseApi extends RuntimeSupport {
         String reasoning = reasoningText(model, a);
         if (reasoning != null) {
             ObjectNode rt = t.content.addObject().putObject("reasoningContent").putObject("reasoningText").put("text", reasoning);
-            String signature = signature(a);
+            String signature = model.family() == Models.Family.CLAUDE ? ReasoningSignatures.sign(reasoning) : signature(a);
             if (signature != null) rt.put("signature", signature);
         }
         int used = Answers.tokens(a.thinking());

@@ -37,6 +37,7 @@
 //SOURCES StructuredOutput.java
 //SOURCES PromptCache.java
 //SOURCES Attachments.java
+//SOURCES ReasoningSignatures.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m

@@ -500,4 +500,51 @@ class EndpointConverseFeaturesTest {
         assertEquals("1 validation error detected: Value 'rtf' at 'messages.1.member.content.2.member.document.format' failed to satisfy constraint: "
                 + "Member must satisfy enum value set: [pdf, csv, doc, docx, xls, xlsx, html, txt, md]", e.awsErrorDetails().errorMessage());
     }
+
+    // ------------------------------------------------------------------ reasoning
+
+    static Document adaptiveThinking() {
+        return Document.mapBuilder().putDocument("thinking", Document.mapBuilder().putString("type", "adaptive").build()).build();
+    }
+
+    @Test
+    void reasoningBlockGoesBackOnlyUnchanged() throws Exception {
+        String opus = EndpointRuntimeTest.OPUS_46;
+        ConverseResponse first = sync.converse(b -> b.modelId(opus).messages(user("Why global profiles?"))
+                .additionalModelRequestFields(adaptiveThinking()).outputConfig(o -> o.effort("medium")));
+        ContentBlock reasoning = first.output().message().content().get(0);
+        assertNotNull(reasoning.reasoningContent().reasoningText().signature());
+        assertTrue(reasoning.reasoningContent().reasoningText().text().startsWith("[local-bedrock] Thinking about"));
+
+        ConverseResponse second = sync.converse(b -> b.modelId(opus).additionalModelRequestFields(adaptiveThinking())
+                .messages(user("Why global profiles?"), first.output().message(), user("And the quotas?")));
+        assertEquals(StopReason.END_TURN, second.stopReason());
+
+        Message changed = assistant(List.of(ContentBlock.fromReasoningContent(r -> r.reasoningText(t -> t
+                .text(reasoning.reasoningContent().reasoningText().text() + " (edited)")
+                .signature(reasoning.reasoningContent().reasoningText().signature()))), first.output().message().content().get(1)));
+        ValidationException e = refused(b -> b.modelId(opus).additionalModelRequestFields(adaptiveThinking())
+                .messages(user("Why global profiles?"), changed, user("And the quotas?")));
+        assertEquals("The model returned the following errors: messages.1.content.0: Invalid `signature` in `thinking` block", e.awsErrorDetails().errorMessage());
+        Message unsigned = assistant(List.of(ContentBlock.fromReasoningContent(r -> r.reasoningText(t -> t
+                .text(reasoning.reasoningContent().reasoningText().text()))), first.output().message().content().get(1)));
+        e = refused(b -> b.modelId(opus).messages(user("Why global profiles?"), unsigned, user("And the quotas?")));
+        assertEquals("The model returned the following errors: messages.1.content.0.thinking.signature: Field required", e.awsErrorDetails().errorMessage());
+
+        // the streamed signature verifies too
+        StringBuilder text = new StringBuilder();
+        String[] signature = new String[1];
+        ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                .subscriber(ConverseStreamResponseHandler.Visitor.builder().onContentBlockDelta(d -> {
+                    if (d.delta().reasoningContent() != null && d.delta().reasoningContent().text() != null) text.append(d.delta().reasoningContent().text());
+                    if (d.delta().reasoningContent() != null && d.delta().reasoningContent().signature() != null) signature[0] = d.delta().reasoningContent().signature();
+                }).build()).build();
+        async.converseStream(b -> b.modelId(opus).messages(user("Stream it")).additionalModelRequestFields(adaptiveThinking()), handler)
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(ReasoningSignatures.verifies(text.toString(), signature[0]));
+
+        e = refused(b -> b.modelId(opus).messages(user("x")).additionalModelRequestFields(adaptiveThinking())
+                .inferenceConfig(c -> c.temperature(0.5f)));
+        assertEquals("The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled.", e.awsErrorDetails().errorMessage());
+    }
 }
