@@ -13,7 +13,8 @@ import java.util.Map;
  * contentBlockStop per block, messageStop, metadata. Feature rules live in their own classes:
  * {@link Conversation} (multi-turn), {@link ConverseTools} (tool use), {@link StructuredOutput}
  * (outputConfig: JSON-schema answers, effort), {@link PromptCache} (cache points and their accounting),
- * {@link Attachments} (documents and images), {@link ReasoningSignatures} (reasoning blocks sent back).
+ * {@link Attachments} (documents and images), {@link ReasoningSignatures} (reasoning blocks sent back),
+ * {@link ServiceTiers} (serviceTier, echoed in the answer and the stream's metadata).
  */
 final class ConverseApi extends RuntimeSupport {
     static final String UNSUPPORTED_MODEL =
@@ -70,6 +71,7 @@ final class ConverseApi extends RuntimeSupport {
         List<Attachments.Item> attached = Attachments.check(messages);
         List<PromptCache.Point> cachePoints = PromptCache.points(req, call.model);
         ReasoningSignatures.verify(messages, call.model);
+        ServiceTiers.checkConverse(req.get("serviceTier"), call.model, call.faults);
         int max = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         boolean thinking;
         if (call.model.family() == Models.Family.CLAUDE) {

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Converse feature faults (local-only, not scoped by {@code model}): {@code tool-input=NAME:B64URL}
  * makes the local model call tool NAME with that JSON input (base64url of the JSON text) instead of
  * one generated from its schema, until reset; {@code structured-invalid=missing-required|not-json}
- * makes the next structured-output answer lack its first required property, or not be JSON.
+ * makes the next structured-output answer lack its first required property, or not be JSON;
+ * {@code tier-unavailable=priority|flex|default} refuses requests for that service tier, until reset.
  */
 final class Faults {
     /** What a streamed answer must do: pause between events, cut after N, or inject an exception. */
@@ -47,6 +48,7 @@ final class Faults {
     /** Converse feature faults: tool name -> input the local model sends; the next structured answer's defect. */
     private final Map<String, com.fasterxml.jackson.databind.JsonNode> toolInputs = new ConcurrentHashMap<>();
     private String structuredInvalid;
+    private final java.util.Set<String> unavailableTiers = ConcurrentHashMap.newKeySet();
 
     public synchronized Faults throttleFirst(int n) { throttleFirst = n; return this; }
     public synchronized Faults throttlePercent(int p) { throttlePercent = p; return this; }
@@ -97,6 +99,15 @@ final class Faults {
         structuredInvalid = mode;
         return this;
     }
+    /** Requests for this service tier (priority or flex) are refused with a ValidationException, until reset. */
+    public synchronized Faults tierUnavailable(String tier) {
+        if (!"priority".equals(tier) && !"flex".equals(tier) && !"default".equals(tier)) {
+            throw new IllegalArgumentException("tier-unavailable must be priority, flex or default");
+        }
+        unavailableTiers.add(tier);
+        return this;
+    }
+    boolean refusesTier(String tier) { return unavailableTiers.contains(tier); }
     synchronized com.fasterxml.jackson.databind.JsonNode toolInputFor(String toolName) { return toolInputs.get(toolName); }
     /** The pending structured-answer defect, cleared by reading it (it applies to one answer). */
     synchronized String takeStructuredInvalid() {
@@ -124,6 +135,7 @@ final class Faults {
         random = new Random(42);
         toolInputs.clear();
         structuredInvalid = null;
+        unavailableTiers.clear();
     }
 
     /** Adds the faults of a flag spec (see class comment) to the current ones. */
@@ -171,6 +183,7 @@ final class Faults {
                         toolInput(value.substring(0, c), json);
                     }
                     case "structured-invalid" -> structuredInvalid(value);
+                    case "tier-unavailable" -> tierUnavailable(value);
                     default -> throw new IllegalArgumentException("unknown fault '" + key + "'");
                 }
             } catch (NumberFormatException e) {

@@ -38,6 +38,7 @@
 //SOURCES PromptCache.java
 //SOURCES Attachments.java
 //SOURCES ReasoningSignatures.java
+//SOURCES ServiceTiers.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -183,7 +184,8 @@ public final class LocalBedrock implements AutoCloseable {
                 "fail-call=N:ErrorCode, fail-operation=Operation:N:ErrorCode (control plane, e.g. CreateInferenceProfile:2:ConflictException),",
                 "stream-delay-ms=MS, cut-stream-after=N, stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
                 "Converse features: tool-input=TOOL:BASE64URL-JSON (the local model calls TOOL with that input),",
-                "structured-invalid=missing-required|not-json (the next structured-output answer does not validate).",
+                "structured-invalid=missing-required|not-json (the next structured-output answer does not validate),",
+                "tier-unavailable=priority|flex|default (requests for that service tier are refused).",
                 "Example: throttle-first=2,model=global.amazon.nova-2-lite-v1:0"})
         String faults;
         @Option(names = "--data-dir", description = "Where S3 objects are kept (default: a temporary directory)")

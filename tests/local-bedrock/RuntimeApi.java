@@ -49,6 +49,7 @@ final class RuntimeApi {
         call.faults = faults;
         call.promptCache = promptCache;
         boolean stream = ex.operation.endsWith("Stream");
+        if (ex.operation.startsWith("Invoke")) ServiceTiers.checkHeader(ex.header("X-Amzn-Bedrock-Service-Tier"), r.model(), faults);
         if (ex.operation.startsWith("Converse")) {
             if (!r.model().supportsConverse()) throw ApiError.validation(ConverseApi.UNSUPPORTED_MODEL);
             ConverseApi.converse(call, stream);

@@ -68,6 +68,11 @@ abstract class RuntimeSupport {
             Map<String, String> h = new LinkedHashMap<>();
             h.put("Content-Type", "application/vnd.amazon.eventstream");
             if (invoke) h.put("X-Amzn-Bedrock-Content-Type", "application/json");
+            // InvokeModelWithResponseStream echoes the latency and tier settings it was sent, as InvokeModel does
+            for (String name : new String[] {"X-Amzn-Bedrock-PerformanceConfig-Latency", "X-Amzn-Bedrock-Service-Tier"}) {
+                String v = ex.header(name);
+                if (v != null && invoke) h.put(name, v);
+            }
             OutputStream out = ex.startStream(200, h);
             return new EventStreams.Writer(out, plan, ex);
         }

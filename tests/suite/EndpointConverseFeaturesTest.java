@@ -28,10 +28,13 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.DocumentFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
 import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatType;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceTierType;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
@@ -546,5 +549,49 @@ class EndpointConverseFeaturesTest {
         e = refused(b -> b.modelId(opus).messages(user("x")).additionalModelRequestFields(adaptiveThinking())
                 .inferenceConfig(c -> c.temperature(0.5f)));
         assertEquals("The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled.", e.awsErrorDetails().errorMessage());
+    }
+
+    // ------------------------------------------------------------------ service tiers
+
+    @Test
+    void serviceTierIsEchoedWhereverTheServiceReportsIt() throws Exception {
+        for (ServiceTierType tier : List.of(ServiceTierType.PRIORITY, ServiceTierType.DEFAULT, ServiceTierType.FLEX)) {
+            ConverseResponse r = sync.converse(b -> b.modelId(NOVA).messages(user("Tier?")).serviceTier(t -> t.type(tier)));
+            assertEquals(tier, r.serviceTier().type());
+            assertTrue(r.metrics().latencyMs() >= 1);
+        }
+        software.amazon.awssdk.services.bedrockruntime.model.ServiceTier[] seen = new software.amazon.awssdk.services.bedrockruntime.model.ServiceTier[1];
+        ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                .subscriber(ConverseStreamResponseHandler.Visitor.builder().onMetadata(m -> seen[0] = m.serviceTier()).build()).build();
+        async.converseStream(b -> b.modelId(NOVA).messages(user("Tier?")).serviceTier(t -> t.type(ServiceTierType.FLEX)), handler).get(30, TimeUnit.SECONDS);
+        assertEquals(ServiceTierType.FLEX, seen[0].type());
+
+        InvokeModelResponse inv = sync.invokeModel(b -> b.modelId(NOVA).serviceTier(ServiceTierType.PRIORITY)
+                .body(SdkBytes.fromByteArray(EndpointRuntimeTest.bytes(EndpointRuntimeTest.novaBody("Tier?", 100)))));
+        assertEquals(ServiceTierType.PRIORITY, inv.serviceTier());
+        String[] streamTier = new String[1];
+        InvokeModelWithResponseStreamResponseHandler ih = InvokeModelWithResponseStreamResponseHandler.builder()
+                .onResponse(resp -> streamTier[0] = resp.serviceTierAsString())
+                .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder().onChunk(c -> {}).build()).build();
+        async.invokeModelWithResponseStream(b -> b.modelId(NOVA).serviceTier(ServiceTierType.FLEX)
+                .body(SdkBytes.fromByteArray(EndpointRuntimeTest.bytes(EndpointRuntimeTest.novaBody("Tier?", 100)))), ih).get(30, TimeUnit.SECONDS);
+        assertEquals("flex", streamTier[0]);
+    }
+
+    @Test
+    void serviceTierIsChecked() {
+        ValidationException e = refused(b -> b.modelId(NOVA).messages(user("x")).serviceTier(t -> t.type(ServiceTierType.RESERVED)));
+        assertEquals("Reservation not found.", e.awsErrorDetails().errorMessage());
+        e = refused(b -> b.modelId(NOVA).messages(user("x")).serviceTier(t -> t.type("cheapest")));
+        assertEquals("service tier provided is invalid", e.awsErrorDetails().errorMessage());
+        e = assertThrows(ValidationException.class, () -> sync.invokeModel(b -> b.modelId(NOVA).serviceTier("turbo")
+                .body(SdkBytes.fromByteArray(EndpointRuntimeTest.bytes(EndpointRuntimeTest.novaBody("x", 10))))));
+        assertEquals("service tier provided is invalid", e.awsErrorDetails().errorMessage());
+        lb.faults().apply("tier-unavailable=flex");
+        e = refused(b -> b.modelId(NOVA).messages(user("x")).serviceTier(t -> t.type(ServiceTierType.FLEX)));
+        assertEquals("The service tier flex is not available for Amazon Nova 2 Lite in this Region (local-bedrock fault tier-unavailable).",
+                e.awsErrorDetails().errorMessage());
+        assertEquals(ServiceTierType.PRIORITY, sync.converse(b -> b.modelId(NOVA).messages(user("x"))
+                .serviceTier(t -> t.type(ServiceTierType.PRIORITY))).serviceTier().type());
     }
 }
