@@ -142,7 +142,10 @@ class FeatureChatDocumentTest {
             assertTrue(content.get(2).path("text").asText().startsWith("Summarise the document"), () -> content.toString());
             assertTrue(r.stdout().contains("📄 Document: fixtures/global-cris-overview.pdf (bundled) — format pdf"), () -> r.all());
             assertTrue(r.stdout().contains("🖼️ Image: fixtures/global-cris-regions.png (bundled) — format png"), () -> r.all());
-            assertTrue(r.answer() != null && r.answer().contains("no AWS model was called"), () -> r.all());
+            // the endpoint's answer says what arrived: the document's name, format and size, the image's format, size and pixels
+            String received = "Received: document \"global-cris-overview\" (pdf, " + Files.size(FIXTURES.resolve("global-cris-overview.pdf"))
+                    + " bytes); image (png, " + Files.size(FIXTURES.resolve("global-cris-regions.png")) + " bytes, 320x160).";
+            assertTrue(r.answer() != null && r.answer().contains(received), () -> "expected " + received + "\n" + r.all());
             assertEquals(Long.valueOf(lb.usage().of(SONNET_46).inputTokens()), r.tokens("Input"), () -> r.all());
         }
     }
@@ -169,6 +172,10 @@ class FeatureChatDocumentTest {
             assertEquals("usage (2)", content.at("/2/document/name").asText(), () -> "duplicate names are made unique: " + content);
             assertEquals("gif", content.at("/3/image/format").asText());
             assertEquals("Compare the two usage files", content.at("/4/text").asText());
+            String received = "Received: document \"release notes v2 [draft]\" (md, " + Files.size(notes) + " bytes); document \"usage\" (csv, "
+                    + Files.size(csv) + " bytes); document \"usage (2)\" (csv, " + Files.size(csv2) + " bytes); image (gif, " + Files.size(gif)
+                    + " bytes, 1x1).";
+            assertTrue(r.answer() != null && r.answer().contains(received), () -> "expected " + received + "\n" + r.all());
             assertEquals("region,tokens\neu-west-1,20\n",
                     new String(Base64.getDecoder().decode(content.at("/2/document/source/bytes").asText()), StandardCharsets.UTF_8));
         }
@@ -186,12 +193,17 @@ class FeatureChatDocumentTest {
         Path pdfAsPng = Files.copy(FIXTURES.resolve("global-cris-overview.pdf"), dir.resolve("chart.png"));
         Path bigImage = Files.write(dir.resolve("huge.png"), new byte[3_932_160 + 1]);
         Path small = Files.writeString(dir.resolve("a.txt"), "hello\n");
+        byte[] wide = new byte[64]; // a PNG header (signature, IHDR) saying 9000 x 10 pixels
+        byte[] head = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0x23, 0x28, 0, 0, 0, 10};
+        System.arraycopy(head, 0, wide, 0, head.length);
+        Path widePng = Files.write(dir.resolve("wide.png"), wide);
         try (LocalBedrock lb = SampleHarness.start()) {
             assertRefused(lb, "big.pdf: 4718593 bytes is over Bedrock's limit of 4718592 bytes", "--document", oversized.toString());
             assertRefused(lb, "scan.pdf: named .pdf but its first bytes are those of a PNG image", "--document", pngAsPdf.toString());
             assertRefused(lb, "notes.txt: named .txt but its first bytes are those of a PDF document", "--document", pdfAsTxt.toString());
             assertRefused(lb, "chart.png: named .png but its first bytes are those of a PDF document", "--image", pdfAsPng.toString());
             assertRefused(lb, "huge.png: 3932161 bytes is over Bedrock's limit of 3932160 bytes", "--image", bigImage.toString());
+            assertRefused(lb, "wide.png: 9000x10 pixels is over Bedrock's limit of 8000 pixels a side", "--image", widePng.toString());
             assertRefused(lb, "pass it with --image", "--document", FIXTURES.resolve("global-cris-regions.png").toString());
             assertRefused(lb, "no such file", "--document", dir.resolve("missing.pdf").toString());
             List<String> six = new ArrayList<>();

@@ -115,20 +115,29 @@ class FeatureThinkingTierTest {
 
     /**
      * Bedrock answers a tier the model or Region does not offer with a ValidationException: the
-     * sample says so in one line with what to try, exit 1. (The local endpoint is told to refuse the
-     * call with a local-only fault: whether the real service refuses Nova 2 Lite's tiers is not
+     * sample says so in one line with what to try, exit 1. (The local endpoint refuses the tier through
+     * its local-only fault tier-unavailable: which model/tier pairs the real service refuses is not
      * documented.)
      */
     @Test
     void refusedTierIsOneLineWithWhatToTry() {
         try (LocalBedrock lb = SampleHarness.start()) {
-            lb.faults().failCall(1, "ValidationException");
+            lb.faults().tierUnavailable("flex");
             SampleHarness.Result r = SampleHarness.runAlias(lb, TIER, "--tier", "flex");
             assertEquals(1, r.exit(), () -> r.all());
             String line = SampleHarness.assertOneLineError(r);
-            assertTrue(line.contains("Bedrock refused the request in the flex tier") && line.contains("try --tier default")
-                    && line.contains("service-tiers-inference.html"), () -> line + "\n" + r.all());
-            assertEquals("flex", FeatureChatDocumentTest.runtime(lb, 1, r).get(0).bodyJson().at("/serviceTier/type").asText());
+            assertTrue(line.contains("Bedrock refused the request in the flex tier (The service tier flex is not available")
+                    && line.contains("try --tier default") && line.contains("service-tiers-inference.html"), () -> line + "\n" + r.all());
+            RequestLog.Entry e = FeatureChatDocumentTest.runtime(lb, 1, r).get(0);
+            assertEquals(400, e.status(), () -> r.all());
+            assertEquals("ValidationException", e.errorCode(), () -> r.all());
+            assertEquals("flex", e.bodyJson().at("/serviceTier/type").asText());
+
+            // the same endpoint still serves the default tier: the one-line advice works
+            lb.requestLog().clear();
+            SampleHarness.Result retry = SampleHarness.runAlias(lb, TIER, "--tier", "default");
+            SampleHarness.assertSuccess(retry);
+            assertTrue(retry.stdout().contains("🏷️ Service tier that served the request: default"), () -> retry.all());
         }
     }
 

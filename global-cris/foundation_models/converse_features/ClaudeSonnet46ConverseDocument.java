@@ -52,20 +52,20 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * the format comes from the file extension and must match the file's first bytes (a PNG renamed
  * {@code .pdf} is refused, not sent); a document's name is made from its file name to fit
  * Bedrock's rule (letters, digits, single spaces, hyphens, parentheses, square brackets) and made
- * unique; at most 5 documents of 4.5 MB and 20 images of 3.75 MB each (the limits of the Converse
- * API reference; AWS's user guide says that Claude 4 models take larger PDFs — this sample keeps
- * the stricter documented limit).
+ * unique; at most 5 documents of 4.5 MB and 20 images of 3.75 MB and 8,000 pixels a side each (the
+ * limits of the Converse API reference; AWS's user guide says that Claude 4 models take larger
+ * PDFs — this sample keeps the stricter documented limit). Image sizes are read from the file
+ * headers, nothing is decoded.
  *
  * <p>Run: {@code jbang converse-document-sonnet-4-6 --document report.pdf --image chart.png --prompt "What changed?"}
  * — without AWS: {@code ./jbang offline converse-document-sonnet-4-6}
  *
- * <p>Left out: documents and images from S3 ({@code s3Location}), citations, the image
- * dimension limit (8,000 px a side) and the per-request size limit of the model provider, which
- * would need an image decoder per format; the service checks them.
+ * <p>Left out: documents and images from S3 ({@code s3Location}), citations, and the model
+ * provider's own limits (Anthropic's request size and PDF page count), which the service checks.
  */
 @Command(name = "converse-document-sonnet-4-6", mixinStandardHelpOptions = true,
         description = {"Sends documents and images (from files) with a prompt to Claude Sonnet 4.6 via the Converse API on its global profile.",
-                "Documents: pdf csv doc docx xls xlsx html txt md (at most 5, 4.5 MB each); images: png jpeg gif webp (at most 20, 3.75 MB each).",
+                "Documents: pdf csv doc docx xls xlsx html txt md (at most 5, 4.5 MB each); images: png jpeg gif webp (at most 20, 3.75 MB and 8000 px a side each).",
                 "With neither --document nor --image, a bundled one-page PDF and a small PNG are sent."})
 public class ClaudeSonnet46ConverseDocument implements Callable<Integer> {
     static final String MODEL_ID = "global.anthropic.claude-sonnet-4-6";
@@ -76,6 +76,7 @@ public class ClaudeSonnet46ConverseDocument implements Callable<Integer> {
     static final int MAX_IMAGES = 20;
     static final long MAX_DOCUMENT_BYTES = 4_718_592; // 4.5 MB
     static final long MAX_IMAGE_BYTES = 3_932_160;    // 3.75 MB
+    static final int MAX_IMAGE_PIXELS = 8_000;        // width and height
     static final List<String> BUNDLED_DOCUMENTS = List.of("fixtures/global-cris-overview.pdf");
     static final List<String> BUNDLED_IMAGES = List.of("fixtures/global-cris-regions.png");
 
@@ -238,6 +239,11 @@ public class ClaudeSonnet46ConverseDocument implements Callable<Integer> {
             throw usage(option + " " + source + ": named ." + ext + " but its first bytes are " + what
                     + " — fix the extension or pass the right file");
         }
+        int[] px = image ? pixels(bytes, format) : null;
+        if (px != null && (px[0] > MAX_IMAGE_PIXELS || px[1] > MAX_IMAGE_PIXELS)) {
+            throw usage(option + " " + source + ": " + px[0] + "x" + px[1] + " pixels is over Bedrock's limit of "
+                    + MAX_IMAGE_PIXELS + " pixels a side — scale the image down");
+        }
         String name = null;
         if (!image) {
             String base = documentName(dot < 0 ? fileName : fileName.substring(0, dot));
@@ -274,6 +280,53 @@ public class ClaudeSonnet46ConverseDocument implements Callable<Integer> {
         if (starts(b, 0x47, 0x49, 0x46, 0x38, 0x37, 0x61) || starts(b, 0x47, 0x49, 0x46, 0x38, 0x39, 0x61)) return "GIF image"; // GIF87a, GIF89a
         if (b.length >= 12 && starts(b, 0x52, 0x49, 0x46, 0x46) && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') return "WebP image";
         return null;
+    }
+
+    /**
+     * Width and height from the image header (no decoding), or null when the header cannot be read
+     * here (the service then checks it): PNG IHDR, GIF screen descriptor, the first JPEG SOF
+     * segment, WebP VP8/VP8L/VP8X.
+     */
+    static int[] pixels(byte[] b, String format) {
+        switch (format) {
+            case "png":
+                return b.length < 24 ? null : new int[] {be(b, 16, 4), be(b, 20, 4)};
+            case "gif":
+                return b.length < 10 ? null : new int[] {le(b, 6, 2), le(b, 8, 2)};
+            case "jpeg":
+                for (int i = 2; i + 9 < b.length && (b[i] & 0xFF) == 0xFF; ) {
+                    int marker = b[i + 1] & 0xFF;
+                    if (marker == 0xFF) { i++; continue; } // fill byte
+                    boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+                    if (sof) return new int[] {be(b, i + 7, 2), be(b, i + 5, 2)};
+                    i += 2 + be(b, i + 2, 2);
+                }
+                return null;
+            case "webp":
+                if (b.length < 30) return null;
+                String chunk = new String(b, 12, 4, StandardCharsets.US_ASCII);
+                if (chunk.equals("VP8X")) return new int[] {1 + le(b, 24, 3), 1 + le(b, 27, 3)};
+                if (chunk.equals("VP8L") && (b[20] & 0xFF) == 0x2F) {
+                    int bits = le(b, 21, 4);
+                    return new int[] {1 + (bits & 0x3FFF), 1 + ((bits >>> 14) & 0x3FFF)};
+                }
+                if (chunk.equals("VP8 ")) return new int[] {le(b, 26, 2) & 0x3FFF, le(b, 28, 2) & 0x3FFF};
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static int be(byte[] b, int at, int n) {
+        int v = 0;
+        for (int i = 0; i < n; i++) v = (v << 8) | (b[at + i] & 0xFF);
+        return v;
+    }
+
+    private static int le(byte[] b, int at, int n) {
+        int v = 0;
+        for (int i = n - 1; i >= 0; i--) v = (v << 8) | (b[at + i] & 0xFF);
+        return v;
     }
 
     private static boolean starts(byte[] b, int... magic) {
