@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +103,22 @@ class FeatureChatDocumentTest {
             List<RequestLog.Entry> calls = runtime(lb, 2, r);
             assertEquals(1, calls.get(0).bodyJson().path("messages").size());
             assertEquals(3, calls.get(1).bodyJson().path("messages").size());
+        }
+    }
+
+    /** A turn Bedrock refuses ends a piped chat: the earlier answer stays printed, one error line, exit 1. */
+    @Test
+    void chatStopsAtAFailedTurnWithOneLine() {
+        try (LocalBedrock lb = SampleHarness.start()) {
+            lb.faults().failCall(2, "ValidationException");
+            SampleHarness.Result r = SampleHarness.runAliasWithStdin(lb, "first line\nsecond line\nthird line\n", CHAT);
+            assertEquals(1, r.exit(), () -> r.all());
+            String line = SampleHarness.assertOneLineError(r);
+            assertTrue(line.startsWith("❌ Bedrock rejected the request"), () -> line);
+            assertEquals(1, SampleHarness.count(r.stdout(), "🛑 Stop reason: end_turn"), () -> "turn 1 answered, turn 2 refused\n" + r.all());
+            List<RequestLog.Entry> calls = runtime(lb, 2, r);
+            assertEquals(400, calls.get(1).status(), () -> r.all());
+            assertFalse(r.stdout().contains("third line"), () -> "nothing is sent after the failed turn\n" + r.all());
         }
     }
 
