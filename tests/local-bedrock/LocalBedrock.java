@@ -171,7 +171,14 @@ public final class LocalBedrock implements AutoCloseable {
     }
 
     @Command(name = "local-bedrock", mixinStandardHelpOptions = true,
-            description = "Local Bedrock-compatible endpoint on 127.0.0.1 (bedrock-runtime, bedrock inference profiles, STS, S3).")
+            description = "Local Bedrock-compatible endpoint on 127.0.0.1 (bedrock-runtime, bedrock inference profiles, STS, S3).",
+            footer = {"", "Local-only Converse behaviour (deterministic answers, no model runs):",
+                    "  tools       declared tools are called one per turn, in order, each once;",
+                    "              input from the inputSchema (enum, default, examples, type);",
+                    "              then the answer quotes every toolResult",
+                    "  structured  the answer is JSON generated from the schema the same way",
+                    "  caching     tokens = characters / 4; prefixes kept per process for the ttl",
+                    "  reasoning   signatures are an HMAC of the text, valid in this process"})
     public static final class Cli implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "4242", description = "Port on 127.0.0.1 (0 = any free port). Default: ${DEFAULT-VALUE}")
         int port;
