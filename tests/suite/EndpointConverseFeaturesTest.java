@@ -594,4 +594,35 @@ class EndpointConverseFeaturesTest {
         assertEquals(ServiceTierType.PRIORITY, sync.converse(b -> b.modelId(NOVA).messages(user("x"))
                 .serviceTier(t -> t.type(ServiceTierType.PRIORITY))).serviceTier().type());
     }
+
+    // ------------------------------------------------------------------ feature faults and combined rules
+
+    @Test
+    void featureFaultFlagsAreParsedStrictly() {
+        Faults f = new Faults();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.apply("tool-input=current_time"));
+        assertEquals("tool-input needs TOOL:BASE64URL-JSON", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.apply("tool-input=current_time:***"));
+        assertEquals("tool-input: the input must be base64url-encoded JSON", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.toolInput("t", "[1]"));
+        assertEquals("tool-input for 't' must be a JSON object", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.apply("structured-invalid=maybe"));
+        assertEquals("structured-invalid must be missing-required or not-json", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> f.apply("tier-unavailable=reserved"));
+        assertEquals("tier-unavailable must be priority, flex or default", e.getMessage());
+    }
+
+    @Test
+    void thinkingRefusesAForcedToolChoice() {
+        ToolConfiguration any = twoTools().toBuilder().toolChoice(c -> c.any(a -> {})).build();
+        ValidationException e = refused(b -> b.modelId(EndpointRuntimeTest.OPUS_46).messages(user("x")).toolConfig(any)
+                .additionalModelRequestFields(adaptiveThinking()));
+        assertEquals("The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.",
+                e.awsErrorDetails().errorMessage());
+        ConverseResponse r = sync.converse(b -> b.modelId(EndpointRuntimeTest.OPUS_46).messages(user("x")).toolConfig(twoTools())
+                .additionalModelRequestFields(adaptiveThinking()));
+        assertEquals(StopReason.TOOL_USE, r.stopReason());
+        assertNotNull(r.output().message().content().get(0).reasoningContent(), "reasoning first, then text and the toolUse");
+        assertEquals(3, r.output().message().content().size());
+    }
 }
