@@ -18,6 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Flag syntax ({@code --faults} / {@code Config.faults}), comma separated:
  * {@code throttle-first=2,server-error-first=1,throttle-percent=10,fail-call=2:ThrottlingException,
  * stream-delay-ms=50,cut-stream-after=3,stream-exception=modelStreamErrorException@2,model=ID}.
+ *
+ * <p>Converse feature faults (local-only, not scoped by {@code model}): {@code tool-input=NAME:B64URL}
+ * makes the local model call tool NAME with that JSON input (base64url of the JSON text) instead of
+ * one generated from its schema, until reset; {@code structured-invalid=missing-required|not-json}
+ * makes the next structured-output answer lack its first required property, or not be JSON;
+ * {@code tier-unavailable=priority|flex|default} refuses requests for that service tier, until reset.
  */
 final class Faults {
     /** What a streamed answer must do: pause between events, cut after N, or inject an exception. */
@@ -39,6 +45,10 @@ final class Faults {
     private final Map<String, Map<Integer, String>> failOperations = new HashMap<>();
     private final Map<String, Integer> operationCalls = new HashMap<>();
     private Random random = new Random(42);
+    /** Converse feature faults: tool name -> input the local model sends; the next structured answer's defect. */
+    private final Map<String, com.fasterxml.jackson.databind.JsonNode> toolInputs = new ConcurrentHashMap<>();
+    private String structuredInvalid;
+    private final java.util.Set<String> unavailableTiers = ConcurrentHashMap.newKeySet();
 
     public synchronized Faults throttleFirst(int n) { throttleFirst = n; return this; }
     public synchronized Faults throttlePercent(int p) { throttlePercent = p; return this; }
@@ -69,6 +79,42 @@ final class Faults {
         return this;
     }
     public synchronized Faults onlyModel(String modelIdOrNull) { onlyModel = modelIdOrNull; return this; }
+    /** The local model calls tool {@code toolName} with this JSON object as input (every call, until reset). */
+    public synchronized Faults toolInput(String toolName, String json) {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("tool-input for '" + toolName + "' is not JSON: " + e.getMessage());
+        }
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("tool-input for '" + toolName + "' must be a JSON object");
+        toolInputs.put(toolName, n);
+        return this;
+    }
+    /** The next structured-output answer is defective: "missing-required" (valid JSON without its first required property) or "not-json". */
+    public synchronized Faults structuredInvalid(String mode) {
+        if (!"missing-required".equals(mode) && !"not-json".equals(mode)) {
+            throw new IllegalArgumentException("structured-invalid must be missing-required or not-json");
+        }
+        structuredInvalid = mode;
+        return this;
+    }
+    /** Requests for this service tier (priority or flex) are refused with a ValidationException, until reset. */
+    public synchronized Faults tierUnavailable(String tier) {
+        if (!"priority".equals(tier) && !"flex".equals(tier) && !"default".equals(tier)) {
+            throw new IllegalArgumentException("tier-unavailable must be priority, flex or default");
+        }
+        unavailableTiers.add(tier);
+        return this;
+    }
+    boolean refusesTier(String tier) { return unavailableTiers.contains(tier); }
+    synchronized com.fasterxml.jackson.databind.JsonNode toolInputFor(String toolName) { return toolInputs.get(toolName); }
+    /** The pending structured-answer defect, cleared by reading it (it applies to one answer). */
+    synchronized String takeStructuredInvalid() {
+        String m = structuredInvalid;
+        structuredInvalid = null;
+        return m;
+    }
 
     /** Number of runtime calls in scope since the last reset. */
     public synchronized int calls() { return calls; }
@@ -87,6 +133,9 @@ final class Faults {
         onlyModel = null;
         calls = 0;
         random = new Random(42);
+        toolInputs.clear();
+        structuredInvalid = null;
+        unavailableTiers.clear();
     }
 
     /** Adds the faults of a flag spec (see class comment) to the current ones. */
@@ -122,6 +171,19 @@ final class Faults {
                                 at < 0 ? 1 : Integer.parseInt(value.substring(at + 1)));
                     }
                     case "model" -> onlyModel(value.isEmpty() ? null : value);
+                    case "tool-input" -> {
+                        int c = value.indexOf(':');
+                        if (c < 1) throw new IllegalArgumentException("tool-input needs TOOL:BASE64URL-JSON");
+                        String json;
+                        try {
+                            json = new String(java.util.Base64.getUrlDecoder().decode(value.substring(c + 1)), java.nio.charset.StandardCharsets.UTF_8);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("tool-input: the input must be base64url-encoded JSON");
+                        }
+                        toolInput(value.substring(0, c), json);
+                    }
+                    case "structured-invalid" -> structuredInvalid(value);
+                    case "tier-unavailable" -> tierUnavailable(value);
                     default -> throw new IllegalArgumentException("unknown fault '" + key + "'");
                 }
             } catch (NumberFormatException e) {

@@ -32,6 +32,14 @@
 //SOURCES Sts.java
 //SOURCES Tools.java
 //SOURCES Simulation.java
+//SOURCES Conversation.java
+//SOURCES ConverseTools.java
+//SOURCES JsonSchemas.java
+//SOURCES StructuredOutput.java
+//SOURCES PromptCache.java
+//SOURCES Attachments.java
+//SOURCES ReasoningSignatures.java
+//SOURCES ServiceTiers.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -180,7 +188,14 @@ public final class LocalBedrock implements AutoCloseable {
     }
 
     @Command(name = "local-bedrock", mixinStandardHelpOptions = true,
-            description = "Local Bedrock-compatible endpoint on 127.0.0.1 (bedrock-runtime, bedrock inference profiles, STS, S3).")
+            description = "Local Bedrock-compatible endpoint on 127.0.0.1 (bedrock-runtime, bedrock inference profiles, STS, S3).",
+            footer = {"", "Local-only Converse behaviour (deterministic answers, no model runs):",
+                    "  tools       declared tools are called one per turn, in order, each once;",
+                    "              input from the inputSchema (enum, default, examples, type);",
+                    "              then the answer quotes every toolResult",
+                    "  structured  the answer is JSON generated from the schema the same way",
+                    "  caching     tokens = characters / 4; prefixes kept per process for the ttl",
+                    "  reasoning   signatures are an HMAC of the text, valid in this process"})
     public static final class Cli implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "4242", description = "Port on 127.0.0.1 (0 = any free port). Default: ${DEFAULT-VALUE}")
         int port;
@@ -192,6 +207,9 @@ public final class LocalBedrock implements AutoCloseable {
                 "Fault injection (local-only), a comma list of: throttle-first=N, throttle-percent=P, server-error-first=N,",
                 "fail-call=N:ErrorCode, fail-operation=Operation:N:ErrorCode (control plane, e.g. CreateInferenceProfile:2:ConflictException),",
                 "stream-delay-ms=MS, cut-stream-after=N, stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
+                "Converse features: tool-input=TOOL:BASE64URL-JSON (the local model calls TOOL with that input),",
+                "structured-invalid=missing-required|not-json (the next structured-output answer does not validate),",
+                "tier-unavailable=priority|flex|default (requests for that service tier are refused).",
                 "Example: throttle-first=2,model=global.amazon.nova-2-lite-v1:0"})
         String faults;
         @Option(names = "--data-dir", description = "Where S3 objects are kept (default: a temporary directory)")

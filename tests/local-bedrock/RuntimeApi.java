@@ -14,6 +14,8 @@ final class RuntimeApi {
     private final S3Store s3;
     /** Local-only quota and latency per profile (Simulation.java). */
     private volatile Simulation simulation = new Simulation();
+    /** Converse prompt-cache prefixes written on this endpoint instance (local-only store). */
+    private final PromptCache promptCache = new PromptCache();
 
     RuntimeApi(Faults faults, Usage usage, ControlPlane controlPlane, S3Store s3) {
         this.faults = faults;
@@ -57,7 +59,10 @@ final class RuntimeApi {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during the simulated latency", e);
         }
+        call.faults = faults;
+        call.promptCache = promptCache;
         boolean stream = ex.operation.endsWith("Stream");
+        if (ex.operation.startsWith("Invoke")) ServiceTiers.checkHeader(ex.header("X-Amzn-Bedrock-Service-Tier"), r.model(), faults);
         if (ex.operation.startsWith("Converse")) {
             if (!r.model().supportsConverse()) throw ApiError.validation(ConverseApi.UNSUPPORTED_MODEL);
             ConverseApi.converse(call, stream);

@@ -34,6 +34,10 @@ abstract class RuntimeSupport {
         final S3Store s3;
         /** What Simulation.java simulated for this call, appended to Converse answers ("" when nothing). */
         String simulationNote = "";
+        /** Set by RuntimeApi for the Converse feature faults (tool-input, structured-invalid); may be null. */
+        Faults faults;
+        /** Set by RuntimeApi: the endpoint's prompt-cache store for Converse cache points; may be null. */
+        PromptCache promptCache;
 
         Call(Exchange ex, Models.Model model, Faults.StreamPlan plan, long startNanos, Usage usage, S3Store s3) {
             this.ex = ex;
@@ -66,6 +70,11 @@ abstract class RuntimeSupport {
             Map<String, String> h = new LinkedHashMap<>();
             h.put("Content-Type", "application/vnd.amazon.eventstream");
             if (invoke) h.put("X-Amzn-Bedrock-Content-Type", "application/json");
+            // InvokeModelWithResponseStream echoes the latency and tier settings it was sent, as InvokeModel does
+            for (String name : new String[] {"X-Amzn-Bedrock-PerformanceConfig-Latency", "X-Amzn-Bedrock-Service-Tier"}) {
+                String v = ex.header(name);
+                if (v != null && invoke) h.put(name, v);
+            }
             OutputStream out = ex.startStream(200, h);
             return new EventStreams.Writer(out, plan, ex);
         }

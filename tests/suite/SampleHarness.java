@@ -398,17 +398,33 @@ final class SampleHarness {
      * after which the process and its children are killed and the test fails.
      */
     static Result run(Path cwd, Map<String, String> env, Duration timeout, String... command) {
+        return runWithStdin(cwd, env, timeout, null, command);
+    }
+
+    /** Runs {@code ./jbang <alias> args…} against {@code lb} with {@code stdin} (UTF-8) as its standard input (redirected from a file: no console). */
+    static Result runAliasWithStdin(LocalBedrock lb, String stdin, String alias, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(wrapper().toString());
+        cmd.add(alias);
+        cmd.addAll(Arrays.asList(args));
+        return runWithStdin(repoRoot(), baseEnv(lb), DEFAULT_TIMEOUT, stdin, cmd.toArray(String[]::new));
+    }
+
+    /** {@link #run(Path, Map, Duration, String...)} with {@code stdin} as the standard input (null: closed, /dev/null). */
+    static Result runWithStdin(Path cwd, Map<String, String> env, Duration timeout, String stdin, String... command) {
         long start = System.nanoTime();
         Path dir;
+        File in = new File("/dev/null");
         try {
             dir = Files.createTempDirectory(scratch(), "run-");
+            if (stdin != null) in = Files.writeString(dir.resolve("stdin"), stdin, StandardCharsets.UTF_8).toFile();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         File out = dir.resolve("stdout").toFile();
         File err = dir.resolve("stderr").toFile();
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(in))
                 .redirectOutput(out).redirectError(err);
         pb.environment().clear();
         pb.environment().putAll(env);
