@@ -31,6 +31,9 @@
 //SOURCES S3Store.java
 //SOURCES Sts.java
 //SOURCES Tools.java
+//SOURCES Latency.java
+//SOURCES BearerAuth.java
+//SOURCES Redact.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -65,6 +68,8 @@ public final class LocalBedrock implements AutoCloseable {
         String faults;
         String region = "ap-south-1";
         Path requestLogFile;
+        String latency;
+        java.util.List<String> apiKeys = new java.util.ArrayList<>();
 
         public Config port(int p) { this.port = p; return this; }
         public Config accessKey(String k) { this.accessKey = k; return this; }
@@ -75,6 +80,13 @@ public final class LocalBedrock implements AutoCloseable {
         public Config region(String r) { this.region = r; return this; }
         /** Also append every request-log entry to this JSON Lines file as it happens. */
         public Config requestLogFile(Path f) { this.requestLogFile = f; return this; }
+        /** Local-only slow answers, e.g. {@code control-plane=1500,PutObject=2000} (see {@link Latency}). */
+        public Config latency(String spec) { this.latency = spec; return this; }
+        /**
+         * Bedrock API keys the endpoint accepts as {@code Authorization: Bearer …} (bedrock-runtime and
+         * bedrock); none configured: {@link BearerAuth#DEFAULT_KEY}. Repeatable.
+         */
+        public Config apiKey(String key) { this.apiKeys.add(key); return this; }
     }
 
     private final HttpServer http;
@@ -111,9 +123,13 @@ public final class LocalBedrock implements AutoCloseable {
         Usage usage = new Usage();
         ControlPlane controlPlane = new ControlPlane(c.region, ACCOUNT_ID);
         controlPlane.faults(faults);
+        Latency latency = Latency.parse(c.latency);
+        controlPlane.latency(latency);
         S3Store s3 = new S3Store(dataDir, ACCOUNT_ID);
+        s3.latency(latency);
         Sts sts = new Sts(ACCOUNT_ID);
         SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
+        sigV4.bearer = new BearerAuth(c.apiKeys);
         RuntimeApi runtime = new RuntimeApi(faults, usage, controlPlane, s3);
         Router router = new Router(sigV4, runtime, controlPlane, s3, sts, log);
         HttpServer http = new HttpServer(c.port, router);
@@ -124,7 +140,16 @@ public final class LocalBedrock implements AutoCloseable {
             if (temp != null) Tools.deleteTree(temp);
             throw e;
         }
-        return new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
+        LocalBedrock lb = new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
+        lb.latency = latency;
+        return lb;
+    }
+
+    private Latency latency;
+
+    /** The local-only slow answers (for tests: how many answers of an operation were held). */
+    public Latency latency() {
+        return latency;
     }
 
     public URI endpoint() {
@@ -183,11 +208,22 @@ public final class LocalBedrock implements AutoCloseable {
         String region;
         @Option(names = "--request-log", description = "Append every request as one JSON line to this file")
         Path requestLog;
+        @Option(names = "--api-key", paramLabel = "KEY", description = {
+                "A Bedrock API key the endpoint accepts as 'Authorization: Bearer KEY' (Bedrock Runtime and control plane);",
+                "repeatable. Without one it accepts only the default key " + BearerAuth.DEFAULT_KEY + ".",
+                "Other bearer tokens are refused with 403 as Bedrock does."})
+        java.util.List<String> apiKeys = new java.util.ArrayList<>();
+        @Option(names = "--latency", paramLabel = "SPEC", description = {
+                "Slow answers (local-only): Operation=MS list held after the work is done, before the answer is sent;",
+                "Operation is a control-plane or S3 object operation (CreateInferenceProfile, PutObject, …) or 'control-plane'.",
+                "Example: control-plane=1500,PutObject=2000"})
+        String latency;
 
         @Override
         public Integer call() throws Exception {
             Config c = new Config().port(port).accessKey(accessKey).secretKey(secretKey).dataDir(dataDir)
-                    .faults(faults).region(region).requestLogFile(requestLog);
+                    .faults(faults).region(region).requestLogFile(requestLog).latency(latency);
+            apiKeys.forEach(c::apiKey);
             LocalBedrock lb;
             try {
                 lb = start(c);
