@@ -226,6 +226,7 @@ public class MultiTenantInferenceProfiles implements Callable<Integer> {
 
                 int requests = Math.max(questions.size(), tenantIds.size());
                 for (int i = 0; i < requests; i++) {
+                    cleanup.checkpoint(); // stopped by a signal: no more calls through profiles being deleted
                     String tenant = tenantIds.get(i % tenantIds.size());
                     String question = questions.get(i % questions.size());
                     try {

@@ -338,6 +338,11 @@ public final class Utils {
             }
         }
 
+        /** Call between steps: once the run is being stopped, waits here for the exit instead of going on. */
+        public synchronized void checkpoint() {
+            waitWhileStopping();
+        }
+
         private synchronized void enter() {
             waitWhileStopping();
             inFlight++;
