@@ -84,6 +84,12 @@ final class EventStreams {
         }
 
         void event(String eventType, JsonNode payload) throws IOException {
+            if (plan.stallAfter() >= 0 && written >= plan.stallAfter()) {
+                ex.stall(); // returns once the client went away or the endpoint closes
+                ex.abortStream = true;
+                ex.streamError = "LocalStreamStalled"; // local-only marker for the request log
+                throw new Stopped();
+            }
             if (plan.cutAfter() >= 0 && written >= plan.cutAfter()) {
                 ex.abortStream = true; // the server adapter resets the stream / closes the connection
                 ex.streamError = "LocalStreamCut"; // local-only marker for the request log

@@ -117,4 +117,27 @@ final class Exchange {
     boolean streamed() {
         return streamed;
     }
+
+    // ---- stalled streams (fault stream-stall-after) ----
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean stalling;
+
+    /** Blocks a stalled stream's thread until {@link #release()}: the client went away or the endpoint closes. */
+    void stall() {
+        stalling = true;
+        try {
+            released.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean stalling() {
+        return stalling;
+    }
+
+    /** Ends a stall (idempotent); called by the server adapter. */
+    void release() {
+        released.countDown();
+    }
 }

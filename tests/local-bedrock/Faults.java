@@ -17,12 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Flag syntax ({@code --faults} / {@code Config.faults}), comma separated:
  * {@code throttle-first=2,server-error-first=1,throttle-percent=10,fail-call=2:ThrottlingException,
- * stream-delay-ms=50,cut-stream-after=3,stream-exception=modelStreamErrorException@2,model=ID}.
+ * stream-delay-ms=50,cut-stream-after=3,stream-exception=modelStreamErrorException@2,stream-stall-after=2,model=ID}.
  */
 final class Faults {
-    /** What a streamed answer must do: pause between events, cut after N, or inject an exception. */
-    record StreamPlan(Duration delay, int cutAfter, String exceptionType, int exceptionAfter) {
-        static final StreamPlan NONE = new StreamPlan(Duration.ZERO, -1, null, -1);
+    /**
+     * What a streamed answer must do: pause between events, cut after N, inject an exception, or
+     * stall after N events (stop sending, keep the stream open until the client goes away).
+     */
+    record StreamPlan(Duration delay, int cutAfter, String exceptionType, int exceptionAfter, int stallAfter) {
+        static final StreamPlan NONE = new StreamPlan(Duration.ZERO, -1, null, -1, -1);
     }
 
     private int throttleFirst;
@@ -33,6 +36,7 @@ final class Faults {
     private int cutStreamAfter = -1;
     private String streamExceptionType;
     private int streamExceptionAfter = -1;
+    private int streamStallAfter = -1;
     private String onlyModel;
     private int calls;
     /** Control-plane faults: operation name -> (nth call of that operation -> error code). */
@@ -59,6 +63,11 @@ final class Faults {
     }
     public synchronized Faults streamEventDelay(Duration d) { streamEventDelay = d == null ? Duration.ZERO : d; return this; }
     public synchronized Faults cutStreamAfter(int events) { cutStreamAfter = events; return this; }
+    /**
+     * Streams stop sending after this many events without closing (a stalled stream); the request
+     * is released when the client disconnects or the endpoint closes. -1 turns it off.
+     */
+    public synchronized Faults streamStallAfter(int events) { streamStallAfter = events; return this; }
     public synchronized Faults streamException(String lowerCamelType, int afterEvents) {
         if (lowerCamelType == null || lowerCamelType.isEmpty() || !Character.isLowerCase(lowerCamelType.charAt(0))) {
             throw new IllegalArgumentException("stream exception type must be lowerCamel, e.g. modelStreamErrorException");
@@ -84,6 +93,7 @@ final class Faults {
         cutStreamAfter = -1;
         streamExceptionType = null;
         streamExceptionAfter = -1;
+        streamStallAfter = -1;
         onlyModel = null;
         calls = 0;
         random = new Random(42);
@@ -116,6 +126,7 @@ final class Faults {
                     }
                     case "stream-delay-ms" -> streamEventDelay(Duration.ofMillis(Long.parseLong(value)));
                     case "cut-stream-after" -> cutStreamAfter(Integer.parseInt(value));
+                    case "stream-stall-after" -> streamStallAfter(Integer.parseInt(value));
                     case "stream-exception" -> {
                         int at = value.indexOf('@');
                         streamException(at < 0 ? value : value.substring(0, at),
@@ -147,7 +158,7 @@ final class Faults {
         if (k <= throttleFirst) throw modeled("ThrottlingException");
         if (k <= throttleFirst + serverErrorFirst) throw modeled("InternalServerException");
         if (throttlePercent > 0 && random.nextInt(100) < throttlePercent) throw modeled("ThrottlingException");
-        return new StreamPlan(streamEventDelay, cutStreamAfter, streamExceptionType, streamExceptionAfter);
+        return new StreamPlan(streamEventDelay, cutStreamAfter, streamExceptionType, streamExceptionAfter, streamStallAfter);
     }
 
     /** Called once per control-plane call, before it runs: throws the injected error for this call, if any. */

@@ -63,7 +63,7 @@ final class S3Store {
                 listBuckets(ex);
                 return;
             }
-            throw notImplemented();
+            throw methodNotAllowed(ex.method);
         }
         int slash = rest.indexOf('/');
         String bucket = Exchange.decode(slash < 0 ? rest : rest.substring(0, slash));
