@@ -199,7 +199,8 @@ public final class LocalBedrock implements AutoCloseable {
         @Option(names = "--faults", paramLabel = "SPEC", description = {
                 "Fault injection (local-only), a comma list of: throttle-first=N, throttle-percent=P, server-error-first=N,",
                 "fail-call=N:ErrorCode, fail-operation=Operation:N:ErrorCode (control plane, e.g. CreateInferenceProfile:2:ConflictException),",
-                "stream-delay-ms=MS, cut-stream-after=N, stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
+                "stream-delay-ms=MS, cut-stream-after=N, stream-stall-after=N (stop sending after N events, keep the stream open),",
+                "stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
                 "Example: throttle-first=2,model=global.amazon.nova-2-lite-v1:0"})
         String faults;
         @Option(names = "--data-dir", description = "Where S3 objects are kept (default: a temporary directory)")
