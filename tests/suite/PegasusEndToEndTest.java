@@ -85,6 +85,7 @@ class PegasusEndToEndTest {
 
                 // the Pegasus call fails (not retried): the video is deleted all the same, one error line, exit 1
                 lb.requestLog().clear();
+                lb.faults().reset();   // call numbers count from here
                 lb.faults().failCall(1, "ValidationException");
                 SampleHarness.Result failed = run(lb, a);
                 SampleHarness.assertOneLineError(failed);
