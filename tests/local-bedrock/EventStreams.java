@@ -85,7 +85,9 @@ final class EventStreams {
 
         void event(String eventType, JsonNode payload) throws IOException {
             if (plan.stallAfter() >= 0 && written >= plan.stallAfter()) {
-                ex.stall(); // returns once the client went away or the endpoint closes
+                // stop here without ending the stream: the server adapter keeps it open, off this thread,
+                // until the client goes away or the endpoint closes
+                ex.stalled = true;
                 ex.abortStream = true;
                 ex.streamError = "LocalStreamStalled"; // local-only marker for the request log
                 throw new Stopped();

@@ -119,25 +119,30 @@ final class Exchange {
     }
 
     // ---- stalled streams (fault stream-stall-after) ----
-    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
-    private volatile boolean stalling;
+    /** Set by a stream writer: the stream stops here but stays open until {@link #release()}. */
+    volatile boolean stalled;
+    private final List<Runnable> onRelease = new ArrayList<>();
+    private boolean released;
 
-    /** Blocks a stalled stream's thread until {@link #release()}: the client went away or the endpoint closes. */
-    void stall() {
-        stalling = true;
-        try {
-            released.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Runs action when a stalled stream is released (at once if it already was). */
+    void onRelease(Runnable action) {
+        synchronized (onRelease) {
+            if (!released) {
+                onRelease.add(action);
+                return;
+            }
         }
+        action.run();
     }
 
-    boolean stalling() {
-        return stalling;
-    }
-
-    /** Ends a stall (idempotent); called by the server adapter. */
+    /** Ends a stall (the client went away, or the endpoint closes); runs the release actions once. */
     void release() {
-        released.countDown();
+        List<Runnable> actions;
+        synchronized (onRelease) {
+            if (released) return;
+            released = true;
+            actions = new ArrayList<>(onRelease);
+        }
+        actions.forEach(Runnable::run);
     }
 }

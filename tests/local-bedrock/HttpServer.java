@@ -30,9 +30,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
-    /** Requests in progress, so that close() can release stalled streams before stopping. */
-    private final java.util.Set<Exchange> inProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Stalled streams (fault stream-stall-after), released by close() before stopping. */
+    private final java.util.Set<Exchange> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    /** Checks, every 500 ms, that the client of a stalled stream is still there (created on first use). */
+    private java.util.concurrent.ScheduledExecutorService probes;
 
     HttpServer(int port, Router router) {
         QueuedThreadPool pool = new QueuedThreadPool(256, 8);
@@ -76,7 +78,10 @@ final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        inProgress.forEach(Exchange::release);
+        stalled.forEach(Exchange::release);
+        synchronized (this) {
+            if (probes != null) probes.shutdownNow();
+        }
         try {
             server.stop();
         } catch (Exception e) {
@@ -141,21 +146,15 @@ final class HttpServer implements AutoCloseable {
                 return Content.Sink.asOutputStream(response);
             };
             Exchange ex = new Exchange(request.getMethod(), rawPath, uri.getQuery(), headers, body, protocol, opener);
-            // a stalled stream ends when the client resets or closes (HTTP/2 reports it at once), at the
-            // connector's idle timeout (HTTP/1.1 notices nothing sooner), or when the endpoint closes
+            // a stalled stream ends when the client resets or closes the connection (Jetty reports it as
+            // a failure), at the connector's idle timeout, or when the endpoint closes
             request.addFailureListener(failure -> ex.release());
             request.addIdleTimeoutListener(timeout -> {
-                if (!ex.stalling()) return false;
+                if (!ex.stalled) return false;
                 ex.release();
                 return true;
             });
-            server.inProgress.add(ex);
-            if (server.closing) ex.release();
-            try {
-                handleExchange(router, ex, response, callback, tooLarge, limit, incomplete, duplicate);
-            } finally {
-                server.inProgress.remove(ex);
-            }
+            handleExchange(router, ex, request, response, callback, tooLarge, limit, incomplete, duplicate, server);
         } catch (Throwable t) {
             // a client that went away is no endpoint failure: say nothing
             if (!(t instanceof IOException)) System.err.println("local-bedrock: request failed in the HTTP adapter: " + t);
@@ -163,8 +162,8 @@ final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static void handleExchange(Router router, Exchange ex, Response response, Callback callback, boolean tooLarge,
-                                       long limit, String incomplete, String duplicate) {
+    private static void handleExchange(Router router, Exchange ex, Request request, Response response, Callback callback, boolean tooLarge,
+                                       long limit, String incomplete, String duplicate, HttpServer server) {
         if (tooLarge) {
             router.tooLarge(ex, limit);
         } else if (incomplete != null) {
@@ -173,6 +172,18 @@ final class HttpServer implements AutoCloseable {
             router.rejectEarly(ex, Router.Rejection.DUPLICATE_HEADER, duplicate);
         } else {
             router.handle(ex);
+        }
+        if (ex.stalled) {
+            // the handler returns and its thread goes back to Jetty, which keeps reading the connection
+            // (a blocked handler thread would leave a client's close unnoticed); the answer stays open
+            server.stalled.add(ex);
+            ex.onRelease(() -> {
+                server.stalled.remove(ex);
+                callback.failed(new IOException("stalled stream released"));
+            });
+            if (server.closing) ex.release();
+            server.watch(ex, request);
+            return;
         }
         if (ex.streamed()) {
             if (ex.abortStream) {
@@ -192,6 +203,47 @@ final class HttpServer implements AutoCloseable {
         } else {
             response.write(true, ByteBuffer.wrap(ex.responseBody), callback);
         }
+    }
+
+    /**
+     * Notices the client of a stalled stream leaving: Jetty reads a connection only while a stream
+     * demands content, so a close would go unseen. Over HTTP/2 a PING every 500 ms (a control frame,
+     * invisible to the event stream) fails once the peer is gone; over HTTP/1.1 the connection is
+     * watched for end of input (a client cannot send more on it while its answer is streaming).
+     */
+    private void watch(Exchange ex, Request request) {
+        org.eclipse.jetty.io.Connection c = request.getConnectionMetaData().getConnection();
+        java.util.concurrent.ScheduledExecutorService p;
+        synchronized (this) {
+            if (closing) return;
+            if (probes == null) {
+                probes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "local-bedrock-stall-probe");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            p = probes;
+        }
+        if (c instanceof org.eclipse.jetty.http2.HTTP2Connection h2) {
+            java.util.concurrent.ScheduledFuture<?> f = p.scheduleWithFixedDelay(() -> h2.getSession().ping(
+                    new org.eclipse.jetty.http2.frames.PingFrame(false), Callback.from(() -> { }, x -> ex.release())),
+                    500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ex.onRelease(() -> f.cancel(false));
+        } else {
+            awaitEndOfInput(ex, c.getEndPoint());
+        }
+    }
+
+    private static void awaitEndOfInput(Exchange ex, org.eclipse.jetty.io.EndPoint endPoint) {
+        endPoint.tryFillInterested(Callback.from(() -> {
+            try {
+                if (endPoint.fill(ByteBuffer.allocate(256)) < 0) ex.release();
+                else awaitEndOfInput(ex, endPoint);
+            } catch (IOException e) {
+                ex.release();
+            }
+        }, x -> ex.release()));
     }
 
     /** Headers a request may carry once; a second copy is refused (SigV4 signs one value). */
@@ -232,16 +284,6 @@ final class HttpServer implements AutoCloseable {
             response.getHeaders().put("Content-Length", String.valueOf("HEAD".equals(method) ? 0 : ex.responseBody.length));
             response.write(true, ByteBuffer.wrap("HEAD".equals(method) ? new byte[0] : ex.responseBody), callback);
             return true;
-        }
-
-        @Override
-        public ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
-            // no request to tell the service by: the JSON shape of the Bedrock services
-            Exchange ex = new Exchange("POST", "/model/", "", Map.of(), new byte[0], "http/1.1", (s, h) -> { throw new IOException("unused"); });
-            ex.service = "bedrock-runtime";
-            Router.render(ex, Router.frontEndError(ex.service, status, reason));
-            ex.responseHeaders.forEach(fields::put);
-            return ByteBuffer.wrap(ex.responseBody);
         }
     }
 }

@@ -12,6 +12,7 @@
 //SOURCES ApiError.java
 //SOURCES Exchange.java
 //SOURCES Router.java
+//SOURCES BodyTypes.java
 //SOURCES HttpServer.java
 //SOURCES RuntimeApi.java
 //SOURCES RuntimeSupport.java

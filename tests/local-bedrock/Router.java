@@ -81,7 +81,8 @@ final class Router {
         try {
             sigV4.verify(ex);
             checkContentType(ex);
-            if ("s3".equals(ex.service)) checkS3Utf8(ex);
+            checkUtf8(ex);
+            BodyTypes.check(ex);
             switch (ex.service) {
                 case "bedrock-runtime" -> runtime.handle(ex);
                 case "bedrock" -> controlPlane.handle(ex);
@@ -116,6 +117,11 @@ final class Router {
         if (errorCode == null && ex.status >= 400 && !ex.streamed()) {
             errorCode = errorCodeFromResponse(ex);
         }
+        if (ex.stalled) { // logged when the stalled stream is released
+            String code = errorCode;
+            ex.onRelease(() -> log.add(ex, code));
+            return;
+        }
         log.add(ex, errorCode);
     }
 
@@ -146,8 +152,18 @@ final class Router {
                 + (ct == null ? "" : ct) + "'.");
     }
 
-    /** S3 keys and bucket policies are UTF-8: a path or policy that is not is refused, never stored mangled. */
-    private static void checkS3Utf8(Exchange ex) {
+    /**
+     * Paths (S3 keys), JSON bodies and bucket policies are UTF-8: one that is not is refused, never
+     * read mangled (Jackson lets overlong forms and code points above U+10FFFF through).
+     */
+    private static void checkUtf8(Exchange ex) {
+        if (ex.service.startsWith("bedrock")) {
+            if (ex.body == null || ex.body.length == 0 || utf8(ex.body)) return;
+            if (ex.service.equals("bedrock")) throw new ApiError(400, "SerializationException", "Malformed request body: not valid JSON.");
+            throw ApiError.validation(ex.rawPath.endsWith("/converse") || ex.rawPath.endsWith("/converse-stream")
+                    ? "The request body is not valid JSON: Invalid UTF-8 in the body."
+                    : RuntimeSupport.malformed("request body is not valid JSON (Invalid UTF-8)"));
+        }
         java.io.ByteArrayOutputStream path = new java.io.ByteArrayOutputStream();
         String p = ex.rawPath;
         for (int i = 0; i < p.length(); i++) {
@@ -160,20 +176,37 @@ final class Router {
                 path.write(b, 0, b.length);
             }
         }
-        if (!utf8(path.toByteArray())) throw new ApiError(400, "InvalidURI", "Couldn't parse the specified URI.");
+        if (!utf8(path.toByteArray())) {
+            throw "sts".equals(ex.service) ? new ApiError(400, "ValidationError", "The request path is not valid UTF-8.")
+                    : new ApiError(400, "InvalidURI", "Couldn't parse the specified URI.");
+        }
         if ("PUT".equals(ex.method) && ex.query().containsKey("policy") && !utf8(ex.body)) {
             throw new ApiError(400, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'");
         }
     }
 
-    private static boolean utf8(byte[] b) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b));
-            return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return false;
+    /** Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), without copying. */
+    static boolean utf8(byte[] b) {
+        int i = 0, n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) { i++; continue; }
+            int need, min;
+            if (c >= 0xC2 && c <= 0xDF) { need = 1; min = 0x80; }
+            else if (c >= 0xE0 && c <= 0xEF) { need = 2; min = 0x800; }
+            else if (c >= 0xF0 && c <= 0xF4) { need = 3; min = 0x10000; }
+            else return false;
+            if (i + need >= n) return false;
+            int cp = c & (0x3F >> need);
+            for (int k = 1; k <= need; k++) {
+                int d = b[i + k] & 0xff;
+                if ((d & 0xC0) != 0x80) return false;
+                cp = (cp << 6) | (d & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            i += need + 1;
         }
+        return true;
     }
 
     private static ApiError badEscape(String service) {

@@ -69,6 +69,27 @@ class SampleStallTest {
         return List.of();
     }
 
+    /** Over HTTP/1.1 too, a client that closes its connection releases the stalled stream. */
+    @Test
+    void aClientLeavingReleasesAStalledStream() throws Exception {
+        try (LocalBedrock lb = SampleHarness.start()) {
+            lb.faults().streamStallAfter(1);
+            try (java.net.Socket s = new java.net.Socket(lb.endpoint().getHost(), lb.endpoint().getPort())) {
+                s.getOutputStream().write(stalledRequest(lb));
+                s.setSoTimeout(30_000);
+                assertTrue(s.getInputStream().read(new byte[256]) > 0, "the first event never came");
+            }
+            assertEquals(1, awaitStalledEntry(lb).size(), () -> SampleHarness.describe(lb.requestLog().entries()));
+        }
+    }
+
+    static byte[] stalledRequest(LocalBedrock lb) {
+        byte[] body = EndpointRuntimeTest.bytes(EndpointRuntimeTest.claudeBody("stall", 50));
+        String path = "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream";
+        return RawHttp.requestBytes(lb, "POST", path, "", java.util.Map.of("content-type", "application/json"),
+                body, RawHttp.signer("bedrock", "test", "test", java.time.Instant.now(), null));
+    }
+
     /** Closing the endpoint releases a stream stalled by an in-process client that never disconnects. */
     @Test
     void closingTheEndpointReleasesAStalledStream() throws Exception {
@@ -76,10 +97,7 @@ class SampleStallTest {
         lb.faults().streamStallAfter(1);
         java.net.Socket s = new java.net.Socket(lb.endpoint().getHost(), lb.endpoint().getPort());
         try {
-            byte[] body = EndpointRuntimeTest.bytes(EndpointRuntimeTest.claudeBody("stall", 50));
-            String path = "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke-with-response-stream";
-            s.getOutputStream().write(RawHttp.requestBytes(lb, "POST", path, "", java.util.Map.of("content-type", "application/json"),
-                    body, RawHttp.signer("bedrock", "test", "test", java.time.Instant.now(), null)));
+            s.getOutputStream().write(stalledRequest(lb));
             s.setSoTimeout(30_000);
             assertTrue(s.getInputStream().read(new byte[256]) > 0, "the first event never came");
         } finally {
