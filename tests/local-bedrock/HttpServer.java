@@ -209,7 +209,7 @@ final class HttpServer implements AutoCloseable {
      * Notices the client of a stalled stream leaving: Jetty reads a connection only while a stream
      * demands content, so a close would go unseen. Over HTTP/2 a PING every 500 ms (a control frame,
      * invisible to the event stream) fails once the peer is gone; over HTTP/1.1 the connection is
-     * watched for end of input (a client cannot send more on it while its answer is streaming).
+     * polled for end of input (a client cannot send more on it while its answer is streaming).
      */
     private void watch(Exchange ex, Request request) {
         org.eclipse.jetty.io.Connection c = request.getConnectionMetaData().getConnection();
@@ -225,25 +225,23 @@ final class HttpServer implements AutoCloseable {
             }
             p = probes;
         }
+        Runnable probe;
         if (c instanceof org.eclipse.jetty.http2.HTTP2Connection h2) {
-            java.util.concurrent.ScheduledFuture<?> f = p.scheduleWithFixedDelay(() -> h2.getSession().ping(
-                    new org.eclipse.jetty.http2.frames.PingFrame(false), Callback.from(() -> { }, x -> ex.release())),
-                    500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-            ex.onRelease(() -> f.cancel(false));
+            probe = () -> h2.getSession().ping(new org.eclipse.jetty.http2.frames.PingFrame(false), Callback.from(() -> { }, x -> ex.release()));
         } else {
-            awaitEndOfInput(ex, c.getEndPoint());
+            org.eclipse.jetty.io.EndPoint endPoint = c.getEndPoint();
+            ByteBuffer scratch = ByteBuffer.allocate(256);
+            probe = () -> {
+                try {
+                    scratch.clear().flip(); // Jetty fills after the limit: an empty buffer in flush mode
+                    if (!endPoint.isOpen() || endPoint.fill(scratch) < 0) ex.release();
+                } catch (IOException e) {
+                    ex.release();
+                }
+            };
         }
-    }
-
-    private static void awaitEndOfInput(Exchange ex, org.eclipse.jetty.io.EndPoint endPoint) {
-        endPoint.tryFillInterested(Callback.from(() -> {
-            try {
-                if (endPoint.fill(ByteBuffer.allocate(256)) < 0) ex.release();
-                else awaitEndOfInput(ex, endPoint);
-            } catch (IOException e) {
-                ex.release();
-            }
-        }, x -> ex.release()));
+        java.util.concurrent.ScheduledFuture<?> f = p.scheduleWithFixedDelay(probe, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ex.onRelease(() -> f.cancel(false));
     }
 
     /** Headers a request may carry once; a second copy is refused (SigV4 signs one value). */
