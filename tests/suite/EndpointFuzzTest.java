@@ -88,9 +88,11 @@ class EndpointFuzzTest {
     static List<Target> targets;
     static String profileArn;
     static final AtomicInteger NAMES = new AtomicInteger();
+    static long startNanos;
 
     @BeforeAll
     static void start() throws Exception {
+        startNanos = System.nanoTime();
         realErr = System.err;
         System.setErr(new PrintStream(new TeeStream(realErr, ERR), true, StandardCharsets.UTF_8));
         lb = LocalBedrock.start(new LocalBedrock.Config().port(0));
@@ -114,6 +116,7 @@ class EndpointFuzzTest {
         if (lb != null) lb.close();
         System.setErr(realErr);
         SUMMARY.forEach((k, v) -> System.out.println("fuzz " + k + ": " + v));
+        System.out.println("fuzz: whole class took " + (System.nanoTime() - startNanos) / 1_000_000_000 + " s"); // information, not asserted
     }
 
     // ------------------------------------------------------------------ the operations
