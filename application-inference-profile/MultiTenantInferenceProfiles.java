@@ -55,7 +55,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  * declares; the original waits for {@code ResourceInUseException}, which this operation never
  * returns) and found with ListInferenceProfiles filtered on type APPLICATION across all pages (an
  * unfiltered list only returns system-defined profiles); {@code copyFrom} names the account (from STS)
- * in the source Region; only profiles this run created are deleted, in a {@code finally};
+ * in the source Region; only profiles this run created are deleted, in a {@code finally} and, when the
+ * run is stopped by Ctrl-C or SIGTERM (exit 130 / 143), by a shutdown hook ({@code Utils.Cleanup});
  * {@code --keep} keeps them; tenants are an option and the original's three requests are spread
  * round-robin over them; a failed tenant call makes the exit code non-zero.
  */
@@ -156,6 +157,12 @@ public class MultiTenantInferenceProfiles implements Callable<Integer> {
         return null;
     }
 
+    /** Deletes a profile this run created and says so. */
+    static void deleteProfile(BedrockClient bedrock, String tenant, String arn) {
+        bedrock.deleteInferenceProfile(r -> r.inferenceProfileIdentifier(arn));
+        System.out.println("🧹 " + tenant + ": deleted " + arn);
+    }
+
     /** One Converse call through a tenant's profile ARN: Bedrock records the usage under that profile. */
     static ConverseResponse converse(BedrockRuntimeClient runtime, String profileArn, String prompt, int maxTokens, double temperature) {
         Message message = Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText(prompt)).build();
@@ -201,12 +208,16 @@ public class MultiTenantInferenceProfiles implements Callable<Integer> {
             String copyFrom = "arn:aws:bedrock:" + region + ":" + account + ":inference-profile/" + modelId;
             System.out.println("🏗️ Tenant profiles copy " + copyFrom);
 
+            Utils.Cleanup cleanup = Utils.Cleanup.onExit();
             Map<String, Profile> profiles = new LinkedHashMap<>();
             Map<String, Usage> usage = new LinkedHashMap<>();
             int failures = 0;
             try {
                 for (String tenant : tenantIds) {
-                    Profile profile = createOrReuseProfile(bedrock, tenant, copyFrom);
+                    // Registered for deletion as soon as it exists: Ctrl-C or SIGTERM from here on (even while
+                    // this create is in flight) still deletes it — a finally does not run on a signal.
+                    Profile profile = cleanup.create(tenant, () -> createOrReuseProfile(bedrock, tenant, copyFrom),
+                            p -> p.created() && !keep ? () -> deleteProfile(bedrock, tenant, p.arn()) : null);
                     profiles.put(tenant, profile);
                     usage.put(tenant, new Usage());
                     System.out.println((profile.created() ? "📝 " + tenant + ": created " : "♻️ " + tenant + ": reused existing ")
@@ -215,6 +226,7 @@ public class MultiTenantInferenceProfiles implements Callable<Integer> {
 
                 int requests = Math.max(questions.size(), tenantIds.size());
                 for (int i = 0; i < requests; i++) {
+                    cleanup.checkpoint(); // stopped by a signal: no more calls through profiles being deleted
                     String tenant = tenantIds.get(i % tenantIds.size());
                     String question = questions.get(i % questions.size());
                     try {
@@ -249,8 +261,7 @@ public class MultiTenantInferenceProfiles implements Callable<Integer> {
                         System.out.println("📌 " + e.getKey() + ": kept (--keep) " + p.arn());
                     } else {
                         try {
-                            bedrock.deleteInferenceProfile(r -> r.inferenceProfileIdentifier(p.arn()));
-                            System.out.println("🧹 " + e.getKey() + ": deleted " + p.arn());
+                            cleanup.undo(e.getKey());
                         } catch (RuntimeException ex) {
                             failures++;
                             System.out.flush();

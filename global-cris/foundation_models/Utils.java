@@ -82,6 +82,11 @@ public final class Utils {
             code = Character.toUpperCase(code.charAt(0)) + code.substring(1);
             String msg = serviceMessage(ase);
             String lower = msg.toLowerCase(Locale.ROOT);
+            // A Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) that Bedrock refused: 403 with a message about the "API Key".
+            if (ase.statusCode() == 403 && lower.contains("api key")) {
+                return "Bedrock did not accept the API key (" + msg + ") — check AWS_BEARER_TOKEN_BEDROCK (the whole key), "
+                        + "that the key was generated in this Region (--region) and that it has not expired";
+            }
             switch (code) {
                 case "ValidationException":
                     if (lower.contains("on-demand")) {
@@ -254,6 +259,139 @@ public final class Utils {
     private static String endpointName() {
         String configured = configuredEndpoint();
         return configured != null ? "the endpoint " + configured : "the Bedrock endpoint";
+    }
+
+    // ---- cleanup on Ctrl-C / SIGTERM (the samples that create AWS resources) ----
+
+    /**
+     * Deletes what a sample created when the JVM stops before the sample's own {@code finally} could:
+     * Ctrl-C (SIGINT), SIGTERM, SIGHUP. A {@code finally} block does not run when the JVM is stopped by
+     * a signal; a shutdown hook does ({@link Runtime#addShutdownHook}, the documented way to act on
+     * those signals). The exit code needs nothing from us: after the hooks, the JVM exits with
+     * 128 + the signal's number, i.e. 130 for SIGINT and 143 for SIGTERM (no {@code System.exit} or
+     * {@code Runtime.halt} in the hook, and no internal {@code sun.misc.Signal} API).
+     *
+     * <p>Each create runs through {@link #create}, which registers its undo before the hook can look:
+     * a hook that fires while a create is in flight waits for it to return (bounded), then deletes
+     * everything still registered and prints what it deleted. The normal path deletes through
+     * {@link #undo} so nothing is deleted twice. Once the hook has started, a sample thread that asks
+     * to create or delete anything more simply waits for the JVM to exit. {@code kill -9} cannot be
+     * caught: only then can something be left behind.
+     */
+    public static final class Cleanup {
+        /** How long the hook waits for a create or delete in flight to return. */
+        static final long IN_FLIGHT_WAIT_MILLIS = 60_000;
+
+        /** A step that may throw (an SDK call, an upload). */
+        @FunctionalInterface
+        public interface Step<T> {
+            T run() throws Exception;
+        }
+
+        private final java.util.LinkedHashMap<String, Runnable> pending = new java.util.LinkedHashMap<>();
+        private int inFlight;
+        private boolean stopping;
+
+        private Cleanup() {}
+
+        /** A new registry whose shutdown hook deletes whatever is still registered when the JVM stops. */
+        public static Cleanup onExit() {
+            Cleanup c = new Cleanup();
+            Runtime.getRuntime().addShutdownHook(new Thread(c::runHook, "cleanup-on-exit"));
+            return c;
+        }
+
+        /**
+         * Runs {@code create}; when {@code undoOf} maps its result to a non-null undo, that undo is
+         * registered under {@code key} before the hook can run. The undo deletes and prints one line.
+         */
+        public <T> T create(String key, Step<T> create, java.util.function.Function<T, Runnable> undoOf) throws Exception {
+            enter();
+            try {
+                T result = create.run();
+                Runnable undo = undoOf.apply(result);
+                if (undo != null) {
+                    synchronized (this) {
+                        pending.put(key, undo);
+                    }
+                }
+                return result;
+            } finally {
+                leave();
+            }
+        }
+
+        /** The normal path: runs and forgets the undo registered under {@code key}; false when there is none. */
+        public boolean undo(String key) {
+            Runnable undo;
+            synchronized (this) {
+                waitWhileStopping();
+                undo = pending.remove(key);
+                if (undo == null) return false;
+                inFlight++;
+            }
+            try {
+                undo.run();
+                return true;
+            } finally {
+                leave();
+            }
+        }
+
+        /** Call between steps: once the run is being stopped, waits here for the exit instead of going on. */
+        public synchronized void checkpoint() {
+            waitWhileStopping();
+        }
+
+        private synchronized void enter() {
+            waitWhileStopping();
+            inFlight++;
+        }
+
+        private synchronized void leave() {
+            inFlight--;
+            notifyAll();
+        }
+
+        /** Once the hook runs, the JVM is exiting: a sample thread waits here for it instead of racing the hook. */
+        private void waitWhileStopping() {
+            while (stopping) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // keep waiting: the JVM is about to exit
+                }
+            }
+        }
+
+        private void runHook() {
+            java.util.List<java.util.Map.Entry<String, Runnable>> todo;
+            synchronized (this) {
+                stopping = true;
+                long deadline = System.currentTimeMillis() + IN_FLIGHT_WAIT_MILLIS;
+                for (long left; inFlight > 0 && (left = deadline - System.currentTimeMillis()) > 0; ) {
+                    try {
+                        wait(left);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
+                todo = new java.util.ArrayList<>(pending.entrySet());
+                pending.clear();
+            }
+            if (todo.isEmpty()) return;
+            System.out.flush();
+            System.out.println("⚠️ Stopped before the end: deleting what this run created");
+            for (java.util.Map.Entry<String, Runnable> e : todo) {
+                try {
+                    e.getValue().run();
+                } catch (RuntimeException ex) {
+                    System.out.flush();
+                    System.err.println("❌ " + e.getKey() + ": could not delete — " + explain(ex));
+                }
+            }
+            System.out.flush();
+        }
     }
 
     // ---- S3 helpers for the Pegasus samples (owned by the Pegasus samples' author) ----

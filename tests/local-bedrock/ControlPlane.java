@@ -73,6 +73,13 @@ final class ControlPlane {
         this.faults = f;
     }
 
+    /** Local-only slow answers (none unless set). */
+    private volatile Latency latency = Latency.none();
+
+    void latency(Latency l) {
+        this.latency = l;
+    }
+
     private void operation(Exchange ex, String name) {
         ex.operation = name;
         faults.onControlPlaneCall(name);
@@ -126,6 +133,7 @@ final class ControlPlane {
             }
         } finally {
             if (ex.operation == null) operation(ex, "Unknown");
+            latency.hold(ex, true);
         }
         // What API Gateway-fronted AWS services answer for a path/method they do not route.
         throw new ApiError(404, "UnknownOperationException", "The local endpoint does not implement " + ex.method + " " + path + ".");

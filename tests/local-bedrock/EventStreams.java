@@ -84,6 +84,14 @@ final class EventStreams {
         }
 
         void event(String eventType, JsonNode payload) throws IOException {
+            if (plan.stallAfter() >= 0 && written >= plan.stallAfter()) {
+                // stop here without ending the stream: the server adapter keeps it open, off this thread,
+                // until the client goes away or the endpoint closes
+                ex.stalled = true;
+                ex.abortStream = true;
+                ex.streamError = "LocalStreamStalled"; // local-only marker for the request log
+                throw new Stopped();
+            }
             if (plan.cutAfter() >= 0 && written >= plan.cutAfter()) {
                 ex.abortStream = true; // the server adapter resets the stream / closes the connection
                 ex.streamError = "LocalStreamCut"; // local-only marker for the request log

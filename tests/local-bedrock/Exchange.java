@@ -117,4 +117,32 @@ final class Exchange {
     boolean streamed() {
         return streamed;
     }
+
+    // ---- stalled streams (fault stream-stall-after) ----
+    /** Set by a stream writer: the stream stops here but stays open until {@link #release()}. */
+    volatile boolean stalled;
+    private final List<Runnable> onRelease = new ArrayList<>();
+    private boolean released;
+
+    /** Runs action when a stalled stream is released (at once if it already was). */
+    void onRelease(Runnable action) {
+        synchronized (onRelease) {
+            if (!released) {
+                onRelease.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** Ends a stall (the client went away, or the endpoint closes); runs the release actions once. */
+    void release() {
+        List<Runnable> actions;
+        synchronized (onRelease) {
+            if (released) return;
+            released = true;
+            actions = new ArrayList<>(onRelease);
+        }
+        actions.forEach(Runnable::run);
+    }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Flag syntax ({@code --faults} / {@code Config.faults}), comma separated:
  * {@code throttle-first=2,server-error-first=1,throttle-percent=10,fail-call=2:ThrottlingException,
- * stream-delay-ms=50,cut-stream-after=3,stream-exception=modelStreamErrorException@2,model=ID}.
+ * stream-delay-ms=50,cut-stream-after=3,stream-exception=modelStreamErrorException@2,stream-stall-after=2,model=ID}.
  *
  * <p>Converse feature faults (local-only, not scoped by {@code model}): {@code tool-input=NAME:B64URL}
  * makes the local model call tool NAME with that JSON input (base64url of the JSON text) instead of
@@ -26,9 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code tier-unavailable=priority|flex|default} refuses requests for that service tier, until reset.
  */
 final class Faults {
-    /** What a streamed answer must do: pause between events, cut after N, or inject an exception. */
-    record StreamPlan(Duration delay, int cutAfter, String exceptionType, int exceptionAfter) {
-        static final StreamPlan NONE = new StreamPlan(Duration.ZERO, -1, null, -1);
+    /**
+     * What a streamed answer must do: pause between events, cut after N, inject an exception, or
+     * stall after N events (stop sending, keep the stream open until the client goes away).
+     */
+    record StreamPlan(Duration delay, int cutAfter, String exceptionType, int exceptionAfter, int stallAfter) {
+        static final StreamPlan NONE = new StreamPlan(Duration.ZERO, -1, null, -1, -1);
     }
 
     private int throttleFirst;
@@ -39,6 +42,7 @@ final class Faults {
     private int cutStreamAfter = -1;
     private String streamExceptionType;
     private int streamExceptionAfter = -1;
+    private int streamStallAfter = -1;
     private String onlyModel;
     private int calls;
     /** Control-plane faults: operation name -> (nth call of that operation -> error code). */
@@ -69,6 +73,11 @@ final class Faults {
     }
     public synchronized Faults streamEventDelay(Duration d) { streamEventDelay = d == null ? Duration.ZERO : d; return this; }
     public synchronized Faults cutStreamAfter(int events) { cutStreamAfter = events; return this; }
+    /**
+     * Streams stop sending after this many events without closing (a stalled stream); the request
+     * is released when the client disconnects or the endpoint closes. -1 turns it off.
+     */
+    public synchronized Faults streamStallAfter(int events) { streamStallAfter = events; return this; }
     public synchronized Faults streamException(String lowerCamelType, int afterEvents) {
         if (lowerCamelType == null || lowerCamelType.isEmpty() || !Character.isLowerCase(lowerCamelType.charAt(0))) {
             throw new IllegalArgumentException("stream exception type must be lowerCamel, e.g. modelStreamErrorException");
@@ -130,6 +139,7 @@ final class Faults {
         cutStreamAfter = -1;
         streamExceptionType = null;
         streamExceptionAfter = -1;
+        streamStallAfter = -1;
         onlyModel = null;
         calls = 0;
         random = new Random(42);
@@ -165,6 +175,7 @@ final class Faults {
                     }
                     case "stream-delay-ms" -> streamEventDelay(Duration.ofMillis(Long.parseLong(value)));
                     case "cut-stream-after" -> cutStreamAfter(Integer.parseInt(value));
+                    case "stream-stall-after" -> streamStallAfter(Integer.parseInt(value));
                     case "stream-exception" -> {
                         int at = value.indexOf('@');
                         streamException(at < 0 ? value : value.substring(0, at),
@@ -209,7 +220,7 @@ final class Faults {
         if (k <= throttleFirst) throw modeled("ThrottlingException");
         if (k <= throttleFirst + serverErrorFirst) throw modeled("InternalServerException");
         if (throttlePercent > 0 && random.nextInt(100) < throttlePercent) throw modeled("ThrottlingException");
-        return new StreamPlan(streamEventDelay, cutStreamAfter, streamExceptionType, streamExceptionAfter);
+        return new StreamPlan(streamEventDelay, cutStreamAfter, streamExceptionType, streamExceptionAfter, streamStallAfter);
     }
 
     /** Called once per control-plane call, before it runs: throws the injected error for this call, if any. */

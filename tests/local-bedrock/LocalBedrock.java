@@ -12,6 +12,7 @@
 //SOURCES ApiError.java
 //SOURCES Exchange.java
 //SOURCES Router.java
+//SOURCES BodyTypes.java
 //SOURCES HttpServer.java
 //SOURCES RuntimeApi.java
 //SOURCES RuntimeSupport.java
@@ -40,6 +41,9 @@
 //SOURCES Attachments.java
 //SOURCES ReasoningSignatures.java
 //SOURCES ServiceTiers.java
+//SOURCES Latency.java
+//SOURCES BearerAuth.java
+//SOURCES Redact.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
 // threads taking a core from the requests on small machines (numbers: EndpointBench.java).
 //RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m
@@ -74,6 +78,8 @@ public final class LocalBedrock implements AutoCloseable {
         String faults;
         String region = "ap-south-1";
         Path requestLogFile;
+        String operationLatency;
+        java.util.List<String> apiKeys = new java.util.ArrayList<>();
 
         public Config port(int p) { this.port = p; return this; }
         public Config accessKey(String k) { this.accessKey = k; return this; }
@@ -90,6 +96,13 @@ public final class LocalBedrock implements AutoCloseable {
         public Config quota(String spec) { this.quotas.add(spec); return this; }
         /** Local-only latency, "PROFILE=MS" (Simulation.java); repeatable. */
         public Config latency(String spec) { this.latencies.add(spec); return this; }
+        /** Local-only slow answers, e.g. {@code control-plane=1500,PutObject=2000} (see {@link Latency}). */
+        public Config operationLatency(String spec) { this.operationLatency = spec; return this; }
+        /**
+         * Bedrock API keys the endpoint accepts as {@code Authorization: Bearer …} (bedrock-runtime and
+         * bedrock); none configured: {@link BearerAuth#DEFAULT_KEY}. Repeatable.
+         */
+        public Config apiKey(String key) { this.apiKeys.add(key); return this; }
     }
 
     private final HttpServer http;
@@ -127,9 +140,13 @@ public final class LocalBedrock implements AutoCloseable {
         Usage usage = new Usage();
         ControlPlane controlPlane = new ControlPlane(c.region, ACCOUNT_ID);
         controlPlane.faults(faults);
+        Latency latency = Latency.parse(c.operationLatency);
+        controlPlane.latency(latency);
         S3Store s3 = new S3Store(dataDir, ACCOUNT_ID);
+        s3.latency(latency);
         Sts sts = new Sts(ACCOUNT_ID);
         SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
+        sigV4.bearer = new BearerAuth(c.apiKeys);
         RuntimeApi runtime = new RuntimeApi(faults, usage, controlPlane, s3);
         Simulation simulation = new Simulation().apply("quota", c.quotas).apply("latency", c.latencies);
         runtime.simulation(simulation);
@@ -144,12 +161,20 @@ public final class LocalBedrock implements AutoCloseable {
         }
         LocalBedrock lb = new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
         lb.simulation = simulation;
+        lb.operationLatency = latency;
         return lb;
     }
 
     /** Local-only quota and latency per profile (Simulation.java); its setters apply at once. */
     public Simulation simulation() {
         return simulation;
+    }
+
+    private Latency operationLatency;
+
+    /** The local-only slow control-plane/S3 answers (for tests: how many answers of an operation were held). */
+    public Latency operationLatency() {
+        return operationLatency;
     }
 
     public URI endpoint() {
@@ -206,7 +231,8 @@ public final class LocalBedrock implements AutoCloseable {
         @Option(names = "--faults", paramLabel = "SPEC", description = {
                 "Fault injection (local-only), a comma list of: throttle-first=N, throttle-percent=P, server-error-first=N,",
                 "fail-call=N:ErrorCode, fail-operation=Operation:N:ErrorCode (control plane, e.g. CreateInferenceProfile:2:ConflictException),",
-                "stream-delay-ms=MS, cut-stream-after=N, stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
+                "stream-delay-ms=MS, cut-stream-after=N, stream-stall-after=N (stop sending after N events, keep the stream open),",
+                "stream-exception=lowerCamelType@N, model=MODEL-ID (scope runtime faults).",
                 "Converse features: tool-input=TOOL:BASE64URL-JSON (the local model calls TOOL with that input),",
                 "structured-invalid=missing-required|not-json (the next structured-output answer does not validate),",
                 "tier-unavailable=priority|flex|default (requests for that service tier are refused).",
@@ -226,13 +252,24 @@ public final class LocalBedrock implements AutoCloseable {
                 "Local-only: every runtime call on PROFILE waits MS milliseconds before it is answered; Converse answers on it",
                 "end with \"(simulated locally on PROFILE: latency MS ms)\". Repeatable. Example: --latency us.anthropic.claude-haiku-4-5-20251001-v1:0=80"})
         java.util.List<String> latencies = new java.util.ArrayList<>();
+        @Option(names = "--api-key", paramLabel = "KEY", description = {
+                "A Bedrock API key the endpoint accepts as 'Authorization: Bearer KEY' (Bedrock Runtime and control plane);",
+                "repeatable. Without one it accepts only the default key " + BearerAuth.DEFAULT_KEY + ".",
+                "Other bearer tokens are refused with 403 as Bedrock does."})
+        java.util.List<String> apiKeys = new java.util.ArrayList<>();
+        @Option(names = "--operation-latency", paramLabel = "SPEC", description = {
+                "Slow answers (local-only): Operation=MS list held after the work is done, before the answer is sent;",
+                "Operation is a control-plane or S3 object operation (CreateInferenceProfile, PutObject, …) or 'control-plane'.",
+                "Example: control-plane=1500,PutObject=2000"})
+        String operationLatency;
 
         @Override
         public Integer call() throws Exception {
             Config c = new Config().port(port).accessKey(accessKey).secretKey(secretKey).dataDir(dataDir)
-                    .faults(faults).region(region).requestLogFile(requestLog);
+                    .faults(faults).region(region).requestLogFile(requestLog).operationLatency(operationLatency);
             quotas.forEach(c::quota);
             latencies.forEach(c::latency);
+            apiKeys.forEach(c::apiKey);
             LocalBedrock lb;
             try {
                 lb = start(c);

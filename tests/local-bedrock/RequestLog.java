@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Every request the endpoint answered (runtime, control plane, S3, STS; failures included), in
  * arrival order (the last {@value #MAX_ENTRIES} in memory). Local-only; optionally mirrored to a
- * JSON Lines file as requests happen.
+ * JSON Lines file as requests happen. Headers are not logged, and bodies and notes pass through
+ * {@link Redact}: no Authorization value, session token or API key reaches the log.
  */
 final class RequestLog {
     static final int BODY_CAP = 1 << 20;
@@ -79,8 +80,9 @@ final class RequestLog {
     }
 
     void add(Exchange ex, String errorCode) {
+        // No header is logged; whatever could still carry a secret (a body, a signature note) is redacted.
         Entry e = new Entry(Instant.now(), ex.protocol, ex.method, ex.rawPath, ex.service, ex.operation,
-                ex.modelId, ex.status, errorCode, ex.signature, ex.accessKeyId, bodyText(ex.body));
+                ex.modelId, ex.status, errorCode, Redact.text(ex.signature), ex.accessKeyId, Redact.text(bodyText(ex.body)));
         if (mirror == null) {
             append(e);
             return;

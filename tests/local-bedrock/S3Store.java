@@ -63,7 +63,7 @@ final class S3Store {
                 listBuckets(ex);
                 return;
             }
-            throw notImplemented();
+            throw methodNotAllowed(ex.method);
         }
         int slash = rest.indexOf('/');
         String bucket = Exchange.decode(slash < 0 ? rest : rest.substring(0, slash));
@@ -120,6 +120,14 @@ final class S3Store {
             case "DELETE" -> { ex.operation = "DeleteObject"; deleteObject(ex, bucket, key); }
             default -> throw methodNotAllowed(ex.method);
         }
+        latency.hold(ex, false);
+    }
+
+    /** Local-only slow answers of object operations (none unless set). */
+    private volatile Latency latency = Latency.none();
+
+    void latency(Latency l) {
+        this.latency = l;
     }
 
     // ------------------------------------------------------------------ buckets

@@ -55,6 +55,8 @@ final class SigV4 {
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     private final Map<String, String> secretByAccessKey;
+    /** The Bedrock API keys accepted as bearer tokens (default: only {@link BearerAuth#DEFAULT_KEY}). */
+    volatile BearerAuth bearer = new BearerAuth(List.of());
     /** The server's clock (tests may replace it). */
     volatile Clock clock = Clock.systemUTC();
 
@@ -81,14 +83,14 @@ final class SigV4 {
             throw missing(ex.service);
         }
         authorization = authorization.trim();
-        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7) && "bedrock-runtime".equals(ex.service)) {
-            // Bedrock API keys (env AWS_BEARER_TOKEN_BEDROCK): the SDK sends no SigV4 at all. The local
-            // endpoint cannot check a key against IAM, so any non-empty token is accepted.
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7) && BearerAuth.appliesTo(ex.service)) {
+            // Bedrock API keys (env AWS_BEARER_TOKEN_BEDROCK): the SDK sends no SigV4 at all; only
+            // configured keys pass (BearerAuth).
             if (authorization.substring(7).isBlank()) {
                 ex.signature = "missing";
                 throw missing(ex.service);
             }
-            ex.signature = "valid: bearer";
+            bearer.verify(ex, authorization.substring(7));
             return;
         }
         Auth auth;

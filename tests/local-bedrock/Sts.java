@@ -22,7 +22,7 @@ final class Sts {
         ex.query().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
         String contentType = ex.header("content-type");
         if (ex.body != null && ex.body.length > 0
-                && (contentType == null || contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded"))) {
+                && contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             for (String part : new String(ex.body, StandardCharsets.UTF_8).split("&")) {
                 if (part.isEmpty()) continue;
                 int eq = part.indexOf('=');
@@ -37,7 +37,7 @@ final class Sts {
             throw new ApiError(400, "MissingAction", "Missing Action");
         }
         String version = params.getOrDefault("Version", "2011-06-15");
-        if (!"GetCallerIdentity".equals(action)) {
+        if (!"GetCallerIdentity".equals(action) || !"2011-06-15".equals(version)) {
             throw new ApiError(400, "InvalidAction", "Could not find operation " + action + " for version " + version);
         }
         String user = ex.accessKeyId == null || ex.accessKeyId.isEmpty() ? "local" : ex.accessKeyId;

@@ -42,6 +42,11 @@ public class Offline implements Callable<Integer> {
     @Option(names = "--request-log", paramLabel = "FILE", description = "Write the endpoint's request log as JSON lines.")
     Path requestLog;
 
+    @Option(names = "--api-key", description = {
+            "Authenticate Bedrock calls with a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK=" + BearerAuth.DEFAULT_KEY + ",",
+            "the endpoint's default key) instead of SigV4 keys; samples that also call S3 or STS keep the test keys for those."})
+    boolean apiKey;
+
     @Parameters(index = "0", paramLabel = "ALIAS|FILE",
             description = "A sample alias from jbang-catalog.json, e.g. converse-haiku, or the path of a sample's .java file.")
     String alias;
@@ -89,6 +94,18 @@ public class Offline implements Callable<Integer> {
             env.put("AWS_ENDPOINT_URL", endpoint.endpoint().toString());
             env.put("AWS_ACCESS_KEY_ID", "test");
             env.put("AWS_SECRET_ACCESS_KEY", "test");
+            String auth = "test credentials";
+            if (apiKey) {
+                // The SDK (bedrock-runtime and bedrock clients) sends "Authorization: Bearer <key>" when this is set.
+                env.put("AWS_BEARER_TOKEN_BEDROCK", BearerAuth.DEFAULT_KEY);
+                auth = "the Bedrock API key in AWS_BEARER_TOKEN_BEDROCK";
+                if (!callsS3OrSts(root.resolve(aliases.path(alias).path("script-ref").asText()))) {
+                    env.remove("AWS_ACCESS_KEY_ID");
+                    env.remove("AWS_SECRET_ACCESS_KEY");
+                } else {
+                    auth += " (test keys for S3/STS)";
+                }
+            }
             if (alias.contains("pegasus")) {
                 // The Pegasus samples need a bucket and a video; offline, use a local bucket and the shipped clip.
                 env.putIfAbsent("S3_BUCKET_NAME", "local-bedrock-demo");
@@ -97,7 +114,7 @@ public class Offline implements Callable<Integer> {
                     pb.command(command);
                 }
             }
-            System.err.println("[offline] local endpoint on " + endpoint.endpoint() + " with test credentials; running: jbang "
+            System.err.println("[offline] local endpoint on " + endpoint.endpoint() + " with " + auth + "; running: jbang "
                     + String.join(" ", command.subList(1, command.size())));
             Process p = pb.start();
             int exit = p.waitFor();
@@ -106,5 +123,15 @@ public class Offline implements Callable<Integer> {
         } finally {
             Tools.deleteTree(data);
         }
+    }
+
+    /** True when the script declares the S3 or STS module: API keys only cover Bedrock, so it keeps SigV4 keys. */
+    static boolean callsS3OrSts(Path script) throws java.io.IOException {
+        if (!Files.isRegularFile(script)) return false;
+        for (String line : Files.readAllLines(script)) {
+            String l = line.trim();
+            if (l.equals("//DEPS software.amazon.awssdk:s3") || l.equals("//DEPS software.amazon.awssdk:sts")) return true;
+        }
+        return false;
     }
 }

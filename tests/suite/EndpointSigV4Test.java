@@ -284,14 +284,31 @@ class EndpointSigV4Test {
     }
 
     @Test
-    void bearerTokenIsAcceptedOnRuntimeOnly() throws Exception {
-        RawHttp.Response r = RawHttp.send(lb, "GET", "/inference-profiles", "", Map.of("authorization", "Bearer abc"), new byte[0], null);
-        assertEquals(400, r.status(), r.text());  // not SigV4 at all on the control plane
-        r = RawHttp.send(lb, "POST", "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", "",
-                Map.of("authorization", "Bearer abc", "content-type", "application/json"),
-                "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}".getBytes(StandardCharsets.UTF_8), null);
-        assertTrue(r.status() != 403, r.text());
-        assertEquals("valid: bearer", lastEntry("bedrock-runtime").signature());
+    void bearerTokenMustBeAConfiguredApiKey() throws Exception {
+        String converse = "/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse";
+        byte[] body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Hi\"}]}]}".getBytes(StandardCharsets.UTF_8);
+        // a token that is no API key at all, on the runtime and on the control plane
+        for (String[] call : new String[][] {{"POST", converse}, {"GET", "/inference-profiles"}}) {
+            RawHttp.Response r = RawHttp.send(lb, call[0], call[1], "", Map.of("authorization", "Bearer abc", "content-type", "application/json"),
+                    "POST".equals(call[0]) ? body : new byte[0], null);
+            assertEquals(403, r.status(), r.text());
+            assertEquals("AccessDeniedException", r.errorType(), r.text());
+            assertTrue(r.text().contains("\"Message\":\"" + BearerAuth.BAD_FORMAT + "\""), r.text());
+        }
+        // a well-formed key the endpoint was not given
+        RawHttp.Response r = RawHttp.send(lb, "POST", converse, "", Map.of("authorization", "Bearer ABSKbm90LWEta25vd24ta2V5", "content-type", "application/json"), body, null);
+        assertEquals(403, r.status(), r.text());
+        assertEquals("AccessDeniedException", r.errorType(), r.text());
+        assertTrue(r.text().contains(BearerAuth.UNKNOWN_KEY), r.text());
+        assertEquals("invalid: unknown api key", lastEntry("bedrock-runtime").signature());
+        // the default key (no --api-key given) works on both, and S3/STS never take a bearer token
+        r = RawHttp.send(lb, "POST", converse, "", Map.of("authorization", "Bearer " + BearerAuth.DEFAULT_KEY, "content-type", "application/json"), body, null);
+        assertEquals(200, r.status(), r.text());
+        assertEquals("valid: api key", lastEntry("bedrock-runtime").signature());
+        r = RawHttp.send(lb, "GET", "/inference-profiles", "", Map.of("authorization", "Bearer " + BearerAuth.DEFAULT_KEY), new byte[0], null);
+        assertEquals(200, r.status(), r.text());
+        r = RawHttp.send(lb, "GET", "/some-bucket", "", Map.of("authorization", "Bearer " + BearerAuth.DEFAULT_KEY), new byte[0], null);
+        assertTrue(r.status() == 400 || r.status() == 403, r.text());
     }
 
     @Test

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pegasus end to end with tests/fixtures/sample-video.mp4 on one endpoint: the first run creates the
- * bucket, adds the Bedrock read statement and uploads the video; the second run (the streaming
- * sample, same bucket) reuses both — the policy statement is not duplicated and the object is
- * uploaded once.
+ * bucket, adds the Bedrock read statement and uploads the video (kept: {@code --keep-video}); the
+ * second run (the streaming sample, same bucket) reuses both — the policy statement is not
+ * duplicated, the object is uploaded once and, as this run did not upload it, not deleted. Without
+ * {@code --keep-video} a video the run uploaded is deleted after use, also when the call failed.
  */
 class PegasusEndToEndTest {
     static final String BUCKET = "suite-pegasus-videos";
@@ -35,14 +36,16 @@ class PegasusEndToEndTest {
         long videoSize = Files.size(SampleHarness.repoRoot().resolve(VIDEO));
         try (LocalBedrock lb = SampleHarness.start()) {
             // ---- first run: InvokeModel
-            SampleHarness.Result r1 = run(lb, invoke);
+            SampleHarness.Result r1 = run(lb, invoke, "--keep-video");
             assertPegasusRun(invoke, lb, r1);
+            assertEquals(0, count(lb, "DeleteObject"), () -> "--keep-video must keep the video\n" + r1.all());
             assertEquals(1, count(lb, "PutObject"), () -> "the video must be uploaded on the first run\n" + r1.all());
             assertEquals(1, count(lb, "PutBucketPolicy"), () -> "the policy must be written on the first run\n" + r1.all());
             assertTrue(r1.stdout().contains("added Bedrock read access"), () -> r1.all());
             String uri = invokeBody(lb).at("/mediaSource/s3Location/uri").asText();
             String key = uri.substring(("s3://" + BUCKET + "/").length());
             assertTrue(lb.s3().objectExists(BUCKET, key), "the object the request names was not stored: " + uri);
+            assertTrue(r1.stdout().contains("📌 Video: kept (--keep-video) " + uri), () -> r1.all());
             assertTrue(r1.stdout().contains("(" + videoSize + " bytes)"), () -> "uploaded size\n" + r1.all());
             assertEquals(1, bedrockGrants(lb), "one Bedrock read statement after the first run");
 
@@ -57,12 +60,48 @@ class PegasusEndToEndTest {
             assertTrue(r2.stdout().contains("reused " + uri), () -> r2.all());
             assertEquals(uri, invokeBody(lb).at("/mediaSource/s3Location/uri").asText());
             assertEquals(1, bedrockGrants(lb), "the Bedrock read statement must not be duplicated");
+            // not uploaded by this run (it existed before): not deleted, without --keep-video too
+            assertEquals(0, count(lb, "DeleteObject"), () -> "a reused video must not be deleted\n" + r2.all());
+            assertTrue(lb.s3().objectExists(BUCKET, key), "the reused video was deleted");
+            assertFalse(r2.stdout().contains("🧹"), () -> r2.all());
         }
     }
 
-    static SampleHarness.Result run(LocalBedrock lb, SampleHarness.Alias a) {
-        return SampleHarness.runAlias(lb, a.name(), "--bucket", BUCKET, "--video", VIDEO, "--prompt", PROMPT,
-                "--max-tokens", "300", "--temperature", "0.4");
+    @Test
+    void uploadedVideoIsDeletedAfterUseAlsoWhenTheCallFails() {
+        for (String name : List.of("invoke-pegasus", "invoke-stream-pegasus")) {
+            SampleHarness.Alias a = SampleHarness.alias(name);
+            SampleHarness.assertBuilt(a);
+            try (LocalBedrock lb = SampleHarness.start()) {
+                SampleHarness.Result ok = run(lb, a);
+                assertPegasusRun(a, lb, ok);
+                String uri = invokeBody(lb).at("/mediaSource/s3Location/uri").asText();
+                String key = uri.substring(("s3://" + BUCKET + "/").length());
+                assertEquals(1, count(lb, "PutObject"), () -> ok.all());
+                assertEquals(1, count(lb, "DeleteObject"), () -> "the uploaded video must be deleted after use\n" + ok.all());
+                assertFalse(lb.s3().objectExists(BUCKET, key), name + " left " + uri + " behind");
+                assertTrue(ok.stdout().contains("🧹 Video: deleted " + uri), () -> ok.all());
+                assertTrue(ok.stdout().indexOf("🧹 Video: deleted") < ok.stdout().indexOf("✅ Completed successfully"), () -> ok.all());
+
+                // the Pegasus call fails (not retried): the video is deleted all the same, one error line, exit 1
+                lb.requestLog().clear();
+                lb.faults().reset();   // call numbers count from here
+                lb.faults().failCall(1, "ValidationException");
+                SampleHarness.Result failed = run(lb, a);
+                SampleHarness.assertOneLineError(failed);
+                assertEquals(1, failed.exit(), () -> failed.all());
+                assertEquals(1, count(lb, "PutObject"), () -> failed.all());
+                assertEquals(1, count(lb, "DeleteObject"), () -> "the video must be deleted after a failed call\n" + failed.all());
+                assertFalse(lb.s3().objectExists(BUCKET, key), name + " left " + uri + " behind after a failure");
+            }
+        }
+    }
+
+    static SampleHarness.Result run(LocalBedrock lb, SampleHarness.Alias a, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--bucket", BUCKET, "--video", VIDEO, "--prompt", PROMPT,
+                "--max-tokens", "300", "--temperature", "0.4"));
+        args.addAll(List.of(extra));
+        return SampleHarness.runAlias(lb, a.name(), args.toArray(String[]::new));
     }
 
     static void assertPegasusRun(SampleHarness.Alias a, LocalBedrock lb, SampleHarness.Result r) {

@@ -100,6 +100,101 @@ final class RawHttp {
         }
     }
 
+    /**
+     * The bytes {@link #send} would write for this request (signed when signer is not null), with
+     * {@code Connection: close}; extra raw header lines (without CRLF) go just before the blank line.
+     */
+    static byte[] requestBytes(LocalBedrock lb, String method, String rawPath, String rawQuery, Map<String, String> headers,
+                               byte[] body, Signer signer, String... extraHeaderLines) {
+        URI ep = lb.endpoint();
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("host", ep.getHost() + ":" + ep.getPort());
+        headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        if (signer != null) {
+            Map<String, String> signed = signer.sign(method, ep.getHost(), ep.getPort(), rawPath, rawQuery, h, body);
+            h.clear();
+            signed.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        h.putIfAbsent("content-length", String.valueOf(body.length));
+        h.put("connection", "close");
+        StringBuilder head = new StringBuilder(method).append(' ').append(rawPath)
+                .append(rawQuery.isEmpty() ? "" : "?" + rawQuery).append(" HTTP/1.1\r\n");
+        h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        for (String line : extraHeaderLines) head.append(line).append("\r\n");
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        return all;
+    }
+
+    /** How {@link #exchange} sends its bytes. */
+    record Sending(int pieceSize, long pauseMillis, boolean halfClose) {
+        static final Sending AT_ONCE = new Sending(Integer.MAX_VALUE, 0, false);
+    }
+
+    /**
+     * Writes bytes as they are over a fresh connection (in pieces with pauses when asked, then
+     * optionally half-closes) and reads one answer: null when the server closed without answering.
+     * Throws {@link java.net.SocketTimeoutException} when no complete answer arrives within timeoutMillis.
+     */
+    static Response exchange(LocalBedrock lb, byte[] bytes, Sending how, int timeoutMillis) throws IOException {
+        URI ep = lb.endpoint();
+        try (Socket s = new Socket(ep.getHost(), ep.getPort())) {
+            s.setSoTimeout(timeoutMillis);
+            OutputStream out = s.getOutputStream();
+            try {
+                for (int pos = 0; pos < bytes.length; pos += how.pieceSize()) {
+                    if (pos > 0 && how.pauseMillis() > 0) Thread.sleep(how.pauseMillis());
+                    out.write(bytes, pos, Math.min(how.pieceSize(), bytes.length - pos));
+                    out.flush();
+                }
+                if (how.halfClose()) s.shutdownOutput();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (java.net.SocketException e) {
+                // the server answered early and closed (e.g. headers too large): read what it said
+            }
+            java.io.InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            boolean head = bytes.length >= 5 && new String(bytes, 0, 5, StandardCharsets.ISO_8859_1).startsWith("HEAD ");
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (java.net.SocketException reset) {
+                    n = -1;
+                }
+                if (n < 0) break;
+                got.write(buf, 0, n);
+                if (complete(got.toByteArray(), head)) break;
+            }
+            byte[] all = got.toByteArray();
+            if (all.length == 0) return null;
+            if (new String(all, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") < 0) return new Response(-1, Map.of(), all);
+            return parse(all, head);
+        }
+    }
+
+    /** Whether bytes hold a whole response (headers, then Content-Length bytes or the last chunk). */
+    private static boolean complete(byte[] all, boolean head) {
+        String text = new String(all, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) return false;
+        if (head) return true;
+        String lower = text.substring(0, end).toLowerCase(Locale.ROOT);
+        int cl = lower.indexOf("\r\ncontent-length:");
+        if (cl >= 0) {
+            int eol = lower.indexOf("\r\n", cl + 2);
+            long length = Long.parseLong(lower.substring(cl + 17, eol < 0 ? lower.length() : eol).trim());
+            return all.length - (end + 4) >= length;
+        }
+        if (lower.contains("\r\ntransfer-encoding: chunked")) return text.endsWith("\r\n0\r\n\r\n");
+        return false; // read to EOF
+    }
+
     private static Response parse(byte[] all, boolean head) {
         String text = new String(all, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
