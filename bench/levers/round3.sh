@@ -6,7 +6,8 @@
 #   bench/levers/round3.sh ENDPOINT_URL ALIAS SAME_DEPS_ALIAS ROUNDS [JDK17_HOME JDK25_HOME]
 #   e.g. bench/levers/round3.sh http://127.0.0.1:4242 converse-haiku converse-sonnet-4-5 9
 #
-# Needs a running endpoint (./jbang local-bedrock --port 4242) and node_modules in bench/node.
+# Needs a running endpoint (./jbang local-bedrock --port 4242) and node_modules in bench/node (npm ci,
+# or one ./jbang benchmark run). Set SKIP_PREPARE=1 to reuse the archives of an earlier run.
 set -u
 url="$1" alias="$2" other="$3" rounds="$4"
 j17="${5:-/usr/lib/jvm/java-17-openjdk-amd64}" j25="${6:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -51,8 +52,7 @@ prepare() {
       -cp "${a[cpi+1]}" -Xlog:all=off
   fi
 }
-prepare "$j17" j17
-prepare "$j25" j25
+if [ -z "${SKIP_PREPARE:-}" ]; then prepare "$j17" j17; prepare "$j25" j25; fi
 
 # run NAME JDK-NAME [--jar-first] ARCHIVE-OPTIONS...: one timed run of ALIAS; prints "wall cpu"
 run() {
@@ -60,8 +60,8 @@ run() {
   mapfile -t o < "$work/$n.opts"; shift 2
   cp="$(cat "$work/$n.cp")"
   if [ "${1:-}" = --jar-first ]; then cp="${cp##*:}:${cp%:*}"; shift; fi
-  { /usr/bin/time -f "%e %U %S" "$java" "${o[@]}" "$@" -cp "$cp" "$(cat "$work/$n.main")" >/dev/null 2>/dev/null; } 2>&1 \
-    | tail -1 | awk '{printf "%.3f %.3f", $1, $2 + $3}'
+  /usr/bin/time -o "$work/time" -f "%e %U %S" "$java" "${o[@]}" "$@" -cp "$cp" "$(cat "$work/$n.main")" >/dev/null 2>&1
+  awk '{printf "%.3f %.3f", $1, $2 + $3}' "$work/time"
 }
 node_script=converse.mjs; [[ $alias == *stream* ]] && node_script=converse-stream.mjs
 variants="node 17-none 17-peralias 17-shared 25-none 25-given-17 25-static-shared 25-aot-shared 25-aot-own"
@@ -69,7 +69,8 @@ variants="node 17-none 17-peralias 17-shared 25-none 25-given-17 25-static-share
 for ((r = 0; r < rounds; r++)); do
   for v in $variants; do
     case $v in
-      node) t=$({ /usr/bin/time -f "%e %U %S" node "$root/bench/node/$node_script" >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{printf "%.3f %.3f", $1, $2 + $3}') ;;
+      node) /usr/bin/time -o "$work/time" -f "%e %U %S" node "$root/bench/node/$node_script" >/dev/null 2>&1
+            t=$(awk '{printf "%.3f %.3f", $1, $2 + $3}' "$work/time") ;;
       17-none) t=$(run "$v" j17) ;;
       17-peralias) t=$(run "$v" j17 --jar-first -XX:SharedArchiveFile="$work/j17.peralias.jsa") ;;
       17-shared) t=$(run "$v" j17 -XX:SharedArchiveFile="$work/j17.shared.jsa") ;;
