@@ -578,7 +578,8 @@ public class Bench implements Callable<Integer> {
                 + "`💬 Response:` line on stdout. *Peak RSS*: largest VmHWM of any process in the child's tree, sampled from "
                 + "/proc every " + pollMs + " ms (for Java the larger of the JBang launcher JVM and the sample JVM, which the "
                 + "./jbang wrapper execs in the same pid once the launcher has exited; the two never overlap). *CPU time*: "
-                + "user + sys of the whole process tree from /usr/bin/time, less sensitive than wall time to a busy machine.\n\n");
+                + "user + sys of the whole process tree from /usr/bin/time, less sensitive than wall time to a busy machine. "
+                + "*X / Node*: the median over rounds of X's value over Node's in the same round.\n\n");
 
         for (Comparison c : results) {
             Program node = c.programs().get(c.programs().size() - 1);
@@ -589,11 +590,11 @@ public class Bench implements Callable<Integer> {
             md.append("---:|".repeat(c.programs().size() * 2 - 1)).append('\n');
             for (Metric m : metrics(c.id())) {
                 md.append("| ").append(m.label()).append(" |");
-                double nodeValue = median(c.runs(), node.name(), m.f()) / m.scale();
                 for (Program p : c.programs()) md.append(' ').append(format(median(c.runs(), p.name(), m.f()) / m.scale(), m.unit())).append(" |");
                 for (Program p : c.programs()) {
                     if (p.kind().equals("node")) continue;
-                    md.append(String.format(Locale.ROOT, " **%.2f×** |", median(c.runs(), p.name(), m.f()) / m.scale() / nodeValue));
+                    // the median of per-round ratios: on a busy machine steadier than a ratio of medians
+                    md.append(String.format(Locale.ROOT, " **%.2f×** |", pairedRatio(c.runs(), p.name(), node.name(), m.f())));
                 }
                 md.append('\n');
             }
