@@ -94,9 +94,9 @@ by = {}
 for r, v, w, c in rows: by.setdefault(v, {})[int(r)] = (float(w), float(c))
 def ratio(v, ref, i):
     return st.median([by[v][r][i] / by[ref][r][i] for r in by[v] if r in by[ref] and by[ref][r][i] > 0])
-print("| variant | wall | CPU | wall / 17-shared | CPU / 17-shared | wall / Node |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| variant | wall | CPU | wall / 17-shared | CPU / 17-shared | wall / Node | CPU / Node |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for v in variants:
     w = st.median(x[0] for x in by[v].values()); c = st.median(x[1] for x in by[v].values())
-    print(f"| {v} | {w:.2f} s | {c:.2f} s | {ratio(v, '17-shared', 0):.2f}x | {ratio(v, '17-shared', 1):.2f}x | {ratio(v, 'node', 0):.2f}x |")
+    print(f"| {v} | {w:.2f} s | {c:.2f} s | {ratio(v, '17-shared', 0):.2f}x | {ratio(v, '17-shared', 1):.2f}x | {ratio(v, 'node', 0):.2f}x | {ratio(v, 'node', 1):.2f}x |")
 EOF
