@@ -97,6 +97,16 @@ public class Bench implements Callable<Integer> {
             description = "Time this repository's own Java sample (default: ${DEFAULT-VALUE}; --no-main-java with --variant).")
     boolean mainJava;
 
+    @Option(names = "--java", paramLabel = "PATH",
+            description = "JDK (home or bin/java) to run the Java samples with (repeatable; default: the default JDK, JAVA_HOME or "
+                    + "java on PATH, and the newest JDK found under /usr/lib/jvm, ~/.sdkman/candidates/java or ~/.jdks).")
+    List<Path> javas = new ArrayList<>();
+
+    @Option(names = "--launcher-row", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Add an informational row for the JBang launcher path (JBANG_WRAPPER_NO_CACHE=1, what "
+                    + "`jbang <alias>@catalog` users get), on the first JDK (default: ${DEFAULT-VALUE}).")
+    boolean launcherRow;
+
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "Use this running Bedrock-compatible endpoint instead of starting the local one in-process.")
     String endpointUrl;
@@ -110,12 +120,21 @@ public class Bench implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "180", description = "Seconds before a run is killed and counted as failed (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    List<Jdk> usedJdks = List.of();
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String MARKER = "💬 Response:";
     static final Path TIME = Path.of("/usr/bin/time");
 
-    /** One program to time: a display name, a command line, a working directory. */
-    record Program(String name, String kind, List<String> command, Path dir) {}
+    /** One program to time: a display name, a command line, a working directory, extra environment. */
+    record Program(String name, String kind, List<String> command, Path dir, Map<String, String> env) {
+        Program(String name, String kind, List<String> command, Path dir) {
+            this(name, kind, command, dir, Map.of());
+        }
+    }
+
+    /** A JDK the Java samples run with: its home and feature version. */
+    record Jdk(Path home, int major, String version) {}
 
     /** One timed run. Times in milliseconds; -1 when not observed. */
     record Run(String program, int round, int exitCode, double wallMs, double firstTextMs, double execMs,
@@ -152,6 +171,10 @@ public class Bench implements Callable<Integer> {
             Map<String, String> env = childEnvironment(url, scratch);
             System.err.printf("[bench] endpoint %s; %d warm-up + %d measured rounds per comparison%n", url, warmup, runs);
 
+            List<Jdk> jdks = javasToUse();
+            usedJdks = jdks;
+            for (Jdk j : jdks) System.err.printf("[bench] Java rows: JDK %d at %s (JAVA_HOME for ./jbang)%n", j.major(), j.home());
+
             List<Comparison> results = new ArrayList<>();
             boolean throughputFailed = false;
             for (String what : only) {
@@ -163,7 +186,16 @@ public class Bench implements Callable<Integer> {
                 };
                 String script = what.equals("converse") ? "converse.mjs" : "converse-stream.mjs";
                 List<Program> programs = new ArrayList<>();
-                if (mainJava) programs.add(new Program("Java (./jbang " + alias + ")", "java", jbangCommand(root, alias), root));
+                if (mainJava) {
+                    for (Jdk j : jdks) {
+                        programs.add(new Program("Java " + j.major() + " (./jbang " + alias + ")", "java", jbangCommand(root, alias), root,
+                                Map.of("JAVA_HOME", j.home().toString())));
+                    }
+                    if (launcherRow) {
+                        programs.add(new Program("JBang launcher, Java " + jdks.get(0).major() + " (JBANG_WRAPPER_NO_CACHE=1)", "launcher",
+                                jbangCommand(root, alias), root, Map.of("JAVA_HOME", jdks.get(0).home().toString(), "JBANG_WRAPPER_NO_CACHE", "1")));
+                    }
+                }
                 for (Map.Entry<String, Path> v : variants.entrySet()) {
                     Path dir = v.getValue().toAbsolutePath().normalize();
                     programs.add(new Program("Java " + v.getKey(), "java", jbangCommand(dir, alias), dir));
@@ -211,25 +243,108 @@ public class Bench implements Callable<Integer> {
     }
 
     /**
-     * The ./jbang wrapper builds a static CDS archive per alias: one run records a class list, the next
-     * writes the archive in the background (see the wrapper). Before the measured rounds, each Java
-     * program is run again until no class list or dump is pending in its repository, so that measured
-     * rounds neither overlap a dump nor miss its archive.
+     * The ./jbang wrapper builds a start-up archive per JDK and dependency set in .jbang/cds/: one run
+     * records a class list, the next writes the archive in the background (see the wrapper). Before the
+     * measured rounds, each Java program is run again until no class list or dump is pending for the
+     * archives its alias's cached lines name, so that measured rounds neither overlap a dump nor miss it.
      */
     void awaitStartupArchives(String alias, List<Program> programs, Map<String, String> env) throws Exception {
-        java.util.regex.Pattern recording = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(alias) + "-\\d+\\.cmd\\.(classlist\\.\\d+|dumping)");
-        java.util.regex.Pattern dumping = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(alias) + "-\\d+\\.cmd\\.dumping");
         for (Program p : programs) {
             if (!p.kind().equals("java")) continue;
-            Path launch = p.dir().resolve(".jbang/launch");
-            for (int extra = 0; extra < 4 && any(launch, recording); extra++) {
-                System.err.println("[bench] " + p.name() + ": waiting for the wrapper's static CDS archive …");
+            for (int extra = 0; extra < 4 && pendingArchive(p.dir(), alias); extra++) {
+                System.err.println("[bench] " + p.name() + ": waiting for the wrapper's start-up archive …");
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                while (any(launch, dumping) && System.nanoTime() < deadline) Thread.sleep(200);
+                while (dumping(p.dir(), alias) && System.nanoTime() < deadline) Thread.sleep(200);
                 runOnce(p, -1, env);   // starts the dump if only a class list was there; else runs on the new archive
             }
         }
+    }
+
+    /** The archive names (second line) of the alias's cached launch lines in {@code repo}/.jbang/launch. */
+    static List<String> archiveBases(Path repo, String alias) {
+        List<String> bases = new ArrayList<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(alias) + "-\\d+\\.cmd");
+        try (var files = Files.list(repo.resolve(".jbang/launch"))) {
+            for (Path f : files.filter(f -> line.matcher(f.getFileName().toString()).matches()).toList()) {
+                List<String> lines = Files.readAllLines(f);
+                if (lines.size() > 1 && !lines.get(1).isEmpty()) bases.add(lines.get(1));
+            }
+        } catch (IOException e) {
+            // no cached lines yet
+        }
+        return bases;
+    }
+
+    /** True while a class list or a dump is pending for one of the alias's archives. */
+    static boolean pendingArchive(Path repo, String alias) {
+        return archiveBases(repo, alias).stream().anyMatch(b -> any(Path.of(b).getParent(),
+                java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(Path.of(b).getFileName().toString()) + "\\.(classlist\\.\\d+|dumping)")));
+    }
+
+    static boolean dumping(Path repo, String alias) {
+        return archiveBases(repo, alias).stream().anyMatch(b -> Files.isDirectory(Path.of(b + ".dumping")));
+    }
+
+    /** The JDKs for the Java rows: --java, else the default one and the newest one found, if newer. */
+    List<Jdk> javasToUse() {
+        List<Jdk> out = new ArrayList<>();
+        if (!javas.isEmpty()) {
+            for (Path j : javas) {
+                Jdk jdk = jdk(j.endsWith("java") && Files.isRegularFile(j) ? j.getParent().getParent() : j);
+                if (jdk == null) throw new CommandLine.ParameterException(new CommandLine(this), "--java: no JDK (bin/java and release file) at " + j);
+                out.add(jdk);
+            }
+            return out;
+        }
+        String javaHome = System.getenv("JAVA_HOME");
+        Jdk dflt = javaHome != null && !javaHome.isBlank() ? jdk(Path.of(javaHome)) : null;
+        if (dflt == null) dflt = onPath();
+        if (dflt == null) dflt = jdk(Path.of(System.getProperty("java.home")));
+        out.add(dflt);
+        List<Path> homes = new ArrayList<>();
+        for (Path dir : List.of(Path.of("/usr/lib/jvm"), Path.of(System.getProperty("user.home"), ".sdkman/candidates/java"),
+                Path.of(System.getProperty("user.home"), ".jdks"))) {
+            try (var d = Files.list(dir)) {
+                homes.addAll(d.toList());
+            } catch (IOException e) {
+                // not there
+            }
+        }
+        Jdk newest = homes.stream().map(Bench::jdk).filter(j -> j != null).max(java.util.Comparator.comparingInt(Jdk::major)).orElse(null);
+        if (newest != null && newest.major() > dflt.major()) out.add(newest);
+        return out;
+    }
+
+    /** The JDK whose `java` is first on PATH. */
+    static Jdk onPath() {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path java = Path.of(d, "java");
+            if (Files.isExecutable(java)) {
+                try {
+                    return jdk(java.toRealPath().getParent().getParent());
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The JDK at {@code home} (its real path), from its release file; null if it is not one. */
+    static Jdk jdk(Path home) {
+        try {
+            Path real = home.toRealPath();
+            if (!Files.isExecutable(real.resolve("bin/java"))) return null;
+            for (String l : Files.readAllLines(real.resolve("release"))) {
+                if (l.startsWith("JAVA_VERSION=")) {
+                    String v = l.substring(13).replace("\"", "");
+                    return new Jdk(real, Integer.parseInt(v.split("[^0-9]")[0]), v);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a JDK
+        }
+        return null;
     }
 
     /** True if a file in {@code dir} has a name that matches {@code name}. */
@@ -252,6 +367,7 @@ public class Bench implements Callable<Integer> {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(env);
+        pb.environment().putAll(program.env());
 
         long start = System.nanoTime();
         Process process = pb.start();
@@ -458,13 +574,15 @@ public class Bench implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "%s · %s · Node.js %s · %d CPUs · load average %s · %d warm-up + %d measured rounds, interleaved · "
                         + "local endpoint %s%n%n",
                 ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
-                "Java " + System.getProperty("java.version"), nodeVersion(), Runtime.getRuntime().availableProcessors(),
+                "Java rows on " + String.join(", ", usedJdks.stream().map(j -> "JDK " + j.version() + " (" + j.home() + ")").toList()),
+                nodeVersion(), Runtime.getRuntime().availableProcessors(),
                 loadAverage(), warmup, runs, url.startsWith("http://127.0.0.1") ? "(in-process, 127.0.0.1)" : url));
         md.append("Medians. *Time to answer/first token*: from process start to the first answer text after the "
                 + "`💬 Response:` line on stdout. *Peak RSS*: largest VmHWM of any process in the child's tree, sampled from "
                 + "/proc every " + pollMs + " ms (for Java the larger of the JBang launcher JVM and the sample JVM, which the "
                 + "./jbang wrapper execs in the same pid once the launcher has exited; the two never overlap). *CPU time*: "
-                + "user + sys of the whole process tree from /usr/bin/time, less sensitive than wall time to a busy machine.\n\n");
+                + "user + sys of the whole process tree from /usr/bin/time, less sensitive than wall time to a busy machine. "
+                + "*X / Node*: the median over rounds of X's value over Node's in the same round.\n\n");
 
         for (Comparison c : results) {
             Program node = c.programs().get(c.programs().size() - 1);
@@ -475,16 +593,16 @@ public class Bench implements Callable<Integer> {
             md.append("---:|".repeat(c.programs().size() * 2 - 1)).append('\n');
             for (Metric m : metrics(c.id())) {
                 md.append("| ").append(m.label()).append(" |");
-                double nodeValue = median(c.runs(), node.name(), m.f()) / m.scale();
                 for (Program p : c.programs()) md.append(' ').append(format(median(c.runs(), p.name(), m.f()) / m.scale(), m.unit())).append(" |");
                 for (Program p : c.programs()) {
                     if (p.kind().equals("node")) continue;
-                    md.append(String.format(Locale.ROOT, " **%.2f×** |", median(c.runs(), p.name(), m.f()) / m.scale() / nodeValue));
+                    // the median of per-round ratios: on a busy machine steadier than a ratio of medians
+                    md.append(String.format(Locale.ROOT, " **%.2f×** |", pairedRatio(c.runs(), p.name(), node.name(), m.f())));
                 }
                 md.append('\n');
             }
             for (Program p : c.programs()) {
-                if (!p.kind().equals("java")) continue;
+                if (p.kind().equals("node")) continue;
                 md.append(String.format(Locale.ROOT, "\n%s: the sample JVM started (wrapper exec) after %s; JBang launcher JVM peak RSS %s.",
                         p.name(), format(median(c.runs(), p.name(), Run::execMs) / 1000, "s"),
                         format(median(c.runs(), p.name(), Run::launcherRssMb), "MB")));
@@ -518,6 +636,7 @@ public class Bench implements Callable<Integer> {
         ObjectNode json = JSON.createObjectNode();
         json.put("date", ZonedDateTime.now().toString());
         json.put("java", System.getProperty("java.version"));
+        json.set("jdks", JSON.valueToTree(usedJdks.stream().map(j -> j.version() + " " + j.home()).toList()));
         json.put("node", nodeVersion());
         json.put("warmup", warmup);
         json.put("runs", runs);
@@ -536,7 +655,9 @@ public class Bench implements Callable<Integer> {
     }
 
     static String shortName(Program p) {
-        return p.name().startsWith("Java (") ? "Java" : p.name();
+        if (p.name().startsWith("Java (")) return "Java";
+        int paren = p.name().indexOf(" (");
+        return p.kind().equals("java") && paren > 0 ? p.name().substring(0, paren) : p.name();
     }
 
     static String format(double v, String unit) {

@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,55 +8,145 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The ./jbang wrapper's start-up levers for catalog aliases, as README.md describes them: the cached
- * launch line (no JBang launcher JVM) and the per-alias static CDS archive, built from a real run's class
- * list, that also holds picocli. Each test runs under its own JBANG_* setting, so it gets its own cache
- * entry in .jbang/launch/ and does not depend on what earlier runs left there.
+ * launch line (no JBang launcher JVM) and the start-up archive per JDK build and dependency set, built
+ * in the background from a real run's class list: a static CDS archive that also holds picocli on Java
+ * 17-24, the JDK's AOT cache on JDK 25+. Each test gives the wrapper its own cache directory
+ * (JBANG_WRAPPER_CACHE_DIR), so it does not depend on what earlier runs left in .jbang/, and sets
+ * JAVA_HOME to the JDK it is about (found under /usr/lib/jvm by their {@code release} files); a test
+ * whose JDK is not installed is reported as skipped.
  */
 class WrapperStartupTest {
     static final String ALIAS = "converse-stream-haiku";
+    /** Same dependencies as {@link #ALIAS}, so it shares its archive. */
+    static final String SAME_DEPS_ALIAS = "converse-stream-sonnet-4-5";
+    static final String SDK_CLIENT = "software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient";
 
     @BeforeAll
     static void buildScripts() {
         SampleHarness.buildAll();
     }
 
+    /** An installed JDK: its home and feature version (from its {@code release} file). */
+    record Jdk(Path home, int major) {}
+
     @Test
-    void thirdRunMapsAStaticArchiveThatHoldsPicocli() throws Exception {
-        SampleHarness.Alias alias = SampleHarness.alias(ALIAS);
-        String marker = UUID.randomUUID().toString();
-        Map<String, String> env = new HashMap<>(Map.of("JBANG_WRAPPER_NO_PATH", "1", "JBANG_WRAPPER_TEST_RUN", marker));
+    void java17ArchiveHoldsPicocliAndIsSharedByASecondAlias() throws Exception {
+        Jdk jdk = cdsJdk();
+        Path cache = freshCache();
+        Map<String, String> env = settings(cache, jdk);
 
         // run 1: JBang works out the command line, the wrapper keeps it and the run records its class list
-        happyRun(alias, env);
-        Path launch = launchFile(marker).orElseGet(() -> fail("no cached launch line for " + ALIAS + " in .jbang/launch"));
-        assertTrue(siblings(launch).anyMatch(n -> n.contains(".classlist.")), () -> "run 1 recorded no class list: " + list(launch));
+        happyRun(ALIAS, env);
+        assertTrue(cdsFiles(cache).anyMatch(n -> n.contains(".classlist.")), () -> "run 1 recorded no class list: " + list(cache));
 
         // run 2: served from the cached line; it starts writing the static archive in the background
-        happyRun(alias, env);
-        awaitArchive(launch);
+        happyRun(ALIAS, env);
+        Path archive = awaitArchive(cache, ".jsa");
 
         // run 3: maps the static archive; JBang's own (dynamic) archive cannot hold picocli on Java 17
-        Path classLog = Files.createTempFile(SampleHarness.scratch(), "class-load", ".txt");
-        env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
-        happyRun(alias, env);
-        String loaded = Files.readString(classLog, StandardCharsets.UTF_8);
+        String loaded = classLoadLog(ALIAS, env, cache);
         assertTrue(loaded.contains("picocli.CommandLine source: shared objects file"),
-                () -> "picocli was not loaded from a CDS archive in run 3:\n" + loaded.lines().filter(l -> l.contains("picocli.CommandLine "))
-                        .findFirst().orElse("(picocli.CommandLine not loaded at all)"));
-        assertTrue(loaded.contains("software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient source: shared objects file"),
-                "the SDK client class was not loaded from the archive");
-        assertFalse(siblings(launch).anyMatch(n -> n.contains(".classlist.")), () -> "class list left behind: " + list(launch));
+                () -> "picocli was not loaded from a CDS archive in run 3:\n" + line(loaded, "picocli.CommandLine "));
+        assertTrue(loaded.contains(SDK_CLIENT + " source: shared objects file"), "the SDK client class was not loaded from the archive");
+        assertFalse(cdsFiles(cache).anyMatch(n -> n.contains(".classlist.")), () -> "class list left behind: " + list(cache));
+
+        // another alias with the same dependencies maps the same archive on its first run, and adds none
+        String second = classLoadLog(SAME_DEPS_ALIAS, env, cache);
+        assertEquals(archiveOf(cache, ALIAS), archiveOf(cache, SAME_DEPS_ALIAS), "the two aliases' lines name different archives");
+        assertTrue(second.contains(SDK_CLIENT + " source: shared objects file"),
+                () -> SAME_DEPS_ALIAS + " did not map the shared archive:\n" + line(second, SDK_CLIENT + " "));
+        assertEquals(List.of(archive.getFileName().toString()), cdsFiles(cache).toList(), "expected one shared archive");
+    }
+
+    @Test
+    void jdk25AotCacheIsTrainedThenMappedAndSharedByASecondAlias() throws Exception {
+        Jdk jdk = aotJdk();
+        Path cache = freshCache();
+        Map<String, String> env = settings(cache, jdk);
+
+        happyRun(ALIAS, env);                                  // training: records the class list
+        assertTrue(cdsFiles(cache).anyMatch(n -> n.contains(".classlist.")), () -> "run 1 recorded no class list: " + list(cache));
+        happyRun(ALIAS, env);                                  // writes the AOT cache in the background
+        Path cacheFile = awaitArchive(cache, ".aot");
+
+        // the JVM's own logging: it opened the AOT cache, and the SDK's classes came from it
+        String aot = aotLog(ALIAS, env, cache);
+        assertTrue(aot.contains("Opened AOT cache " + cacheFile), () -> "run 3 did not open " + cacheFile + ":\n" + tail(aot));
+        String loaded = classLoadLog(ALIAS, env, cache);
+        assertTrue(loaded.contains(SDK_CLIENT + " source: shared objects file"), () -> "SDK client not from the AOT cache:\n" + line(loaded, SDK_CLIENT + " "));
+
+        String second = aotLog(SAME_DEPS_ALIAS, env, cache);
+        assertTrue(second.contains("Opened AOT cache " + cacheFile), () -> SAME_DEPS_ALIAS + " did not open the shared cache:\n" + tail(second));
+        assertFalse(second.contains("mismatch"), () -> "the shared cache was refused:\n" + tail(second));
+        assertEquals(List.of(cacheFile.getFileName().toString()), cdsFiles(cache).toList(), "expected one shared AOT cache");
+    }
+
+    /** JAVA_HOME 17 → 25 → 17 → 25 (as jenv/SDKMAN users switch): each JDK keeps and maps its own archive. */
+    @Test
+    void switchingJavaHomeBackAndForthKeepsBothArchivesInUse() throws Exception {
+        Jdk old = cdsJdk();
+        Jdk neu = aotJdk();
+        Path cache = freshCache();
+        Map<String, String> on17 = settings(cache, old);
+        Map<String, String> on25 = settings(cache, neu);
+        happyRun(ALIAS, on17);
+        happyRun(ALIAS, on17);                                 // starts the Java 17 dump
+        happyRun(ALIAS, on25);
+        happyRun(ALIAS, on25);                                 // starts the JDK 25 dump
+        Path jsa = awaitArchive(cache, ".jsa");
+        Path aot = awaitArchive(cache, ".aot");
+
+        String back17 = classLoadLog(ALIAS, on17, cache);
+        assertTrue(back17.contains(SDK_CLIENT + " source: shared objects file") && back17.contains("picocli.CommandLine source: shared objects file"),
+                () -> "back on Java 17, its archive was not mapped:\n" + line(back17, SDK_CLIENT + " "));
+        String back25 = aotLog(ALIAS, on25, cache);
+        assertTrue(back25.contains("Opened AOT cache " + aot), () -> "back on JDK 25, its AOT cache was not opened:\n" + tail(back25));
+        assertTrue(Files.exists(jsa) && Files.exists(aot), () -> "an archive was dropped: " + list(cache));
+        assertEquals(2, launchFiles(cache, ALIAS).size(), "expected one cached line per JAVA_HOME");
+    }
+
+    /**
+     * A dump that was killed (its run's process group ended) leaves its lock directory, a partial
+     * archive and the class list behind. The next run clears the lock at once (its pid is gone) and
+     * dumps again: it costs a retry, not a blocked archive. The leftovers are made here as a kill leaves
+     * them, with the pid of a process that was killed.
+     */
+    @Test
+    void aKilledDumpIsRetriedByTheNextRun() throws Exception {
+        Jdk jdk = cdsJdk();
+        Path cache = freshCache();
+        Map<String, String> env = settings(cache, jdk);
+        happyRun(ALIAS, env);
+        Path classList = cdsDir(cache).resolve(cdsFiles(cache).filter(n -> n.contains(".classlist.")).findFirst()
+                .orElseGet(() -> fail("run 1 recorded no class list: " + list(cache))));
+        String base = classList.getFileName().toString().replaceAll("\\.classlist\\.\\d+$", "");
+
+        Process victim = new ProcessBuilder("sleep", "60").start();
+        victim.destroyForcibly();
+        victim.waitFor();
+        Path lock = Files.createDirectories(cdsDir(cache).resolve(base + ".dumping"));
+        Files.writeString(lock.resolve("pid"), victim.pid() + "\n");
+        Files.writeString(lock.resolve("archive"), "partial");
+
+        happyRun(ALIAS, env);                                  // clears the dead lock, dumps again
+        Path archive = awaitArchive(cache, ".jsa");
+        assertEquals(base + ".jsa", archive.getFileName().toString());
+        String loaded = classLoadLog(ALIAS, env, cache);
+        assertTrue(loaded.contains(SDK_CLIENT + " source: shared objects file"), () -> "the retried archive was not mapped: " + list(cache));
     }
 
     /**
@@ -64,87 +155,180 @@ class WrapperStartupTest {
      */
     @Test
     void firstRunRecordsAClassListInsteadOfJBangsDynamicArchive() throws Exception {
-        SampleHarness.Alias alias = SampleHarness.alias(ALIAS);
         Path jbangDir = Files.createTempDirectory(SampleHarness.scratch(), "jbang-dir-");
-        String marker = UUID.randomUUID().toString();
-        Map<String, String> env = Map.of("JBANG_WRAPPER_NO_PATH", "1", "JBANG_WRAPPER_TEST_RUN", marker, "JBANG_DIR", jbangDir.toString());
-        happyRun(alias, env);
-        Path launch = launchFile(marker).orElseGet(() -> fail("the first run's command line was not kept in .jbang/launch"));
-        assertTrue(siblings(launch).anyMatch(n -> n.contains(".classlist.")), () -> "no class list recorded: " + list(launch));
+        Path cache = freshCache();
+        Map<String, String> env = new HashMap<>(settings(cache, cdsJdk()));
+        env.put("JBANG_DIR", jbangDir.toString());
+        happyRun(ALIAS, env);
+        assertFalse(firstLines(cache, ALIAS).isEmpty(), "the first run's command line was not kept in " + cache.resolve("launch"));
+        assertTrue(cdsFiles(cache).anyMatch(n -> n.contains(".classlist.")), () -> "no class list recorded: " + list(cache));
         try (Stream<Path> files = Files.walk(jbangDir)) {
             List<Path> dynamic = files.filter(p -> p.toString().endsWith(".jsa")).toList();
             assertEquals(List.of(), dynamic, "JBang's dynamic archive was written");
         }
-        happyRun(alias, env);   // the kept line names JBang's archive, which does not exist: the JVM runs without it
-        awaitArchive(launch);   // that run started the static dump: let it finish before the JBANG_DIR goes
+        happyRun(ALIAS, env);   // the kept line names no archive of JBang's; it starts the static dump
+        awaitArchive(cache, ".jsa");   // let it finish before the JBANG_DIR goes
     }
 
-    /** Waits for the background dump that the second run started, and for its archive. */
-    static void awaitArchive(Path launch) throws InterruptedException {
-        Path jsa = launch.resolveSibling(launch.getFileName() + ".jsa");
-        Path lock = launch.resolveSibling(launch.getFileName() + ".dumping");
+    @Test
+    void noArchiveWhenTurnedOff() throws Exception {
+        Path cache = freshCache();
+        Map<String, String> env = new HashMap<>(settings(cache, cdsJdk()));
+        env.put("JBANG_WRAPPER_NO_STATIC_CDS", "1");
+        for (int i = 1; i <= 2; i++) happyRun(ALIAS, env);
+        assertFalse(firstLines(cache, ALIAS).isEmpty(), "no cached launch line for " + ALIAS);
+        assertEquals(List.of(), cdsFiles(cache).toList());
+    }
+
+    // ------------------------------------------------------------------ JDKs
+
+    /** The JDKs under /usr/lib/jvm and the one running the suite, by their release files. */
+    static List<Jdk> jdks() {
+        List<Path> homes = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        String javaHome = System.getenv("JAVA_HOME");
+        if (javaHome != null && !javaHome.isBlank()) homes.add(Path.of(javaHome));
+        try (Stream<Path> dirs = Files.list(Path.of("/usr/lib/jvm"))) {
+            dirs.forEach(homes::add);
+        } catch (IOException e) {
+            // no /usr/lib/jvm (macOS): only the JDKs above
+        }
+        Map<Path, Jdk> byRealPath = new LinkedHashMap<>();
+        for (Path home : homes) {
+            try {
+                Path real = home.toRealPath();
+                if (!Files.isExecutable(real.resolve("bin/java")) || !Files.isRegularFile(real.resolve("release"))) continue;
+                for (String l : Files.readAllLines(real.resolve("release"))) {
+                    if (l.startsWith("JAVA_VERSION=")) {
+                        String v = l.substring("JAVA_VERSION=".length()).replace("\"", "");
+                        byRealPath.putIfAbsent(real, new Jdk(real, Integer.parseInt(v.split("[^0-9]")[0])));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not a JDK
+            }
+        }
+        return new ArrayList<>(byRealPath.values());
+    }
+
+    /** A JDK 17-24 (the static CDS path), preferring the one running the suite. */
+    static Jdk cdsJdk() {
+        Optional<Jdk> jdk = jdks().stream().filter(j -> j.major() >= 17 && j.major() < 25).findFirst();
+        Assumptions.assumeTrue(jdk.isPresent(), "no JDK 17-24 found (JAVA_HOME, java.home, /usr/lib/jvm): the static CDS path is not checked");
+        return jdk.get();
+    }
+
+    /** The newest JDK 25+ (the AOT cache path). */
+    static Jdk aotJdk() {
+        Optional<Jdk> jdk = jdks().stream().filter(j -> j.major() >= 25).max(Comparator.comparingInt(Jdk::major));
+        Assumptions.assumeTrue(jdk.isPresent(), "no JDK 25 or newer found (JAVA_HOME, java.home, /usr/lib/jvm release files): the AOT cache path is not checked");
+        return jdk.get();
+    }
+
+    // ------------------------------------------------------------------ runs
+
+    static Path freshCache() throws IOException {
+        return Files.createTempDirectory(SampleHarness.scratch(), "wrapper-cache-");
+    }
+
+    /** The wrapper's settings for a test: its own cache directory and JDK, archives on. */
+    static Map<String, String> settings(Path cache, Jdk jdk) {
+        return Map.of("JBANG_WRAPPER_NO_PATH", "1", "JBANG_WRAPPER_CACHE_DIR", cache.toString(), "JAVA_HOME", jdk.home().toString());
+    }
+
+    /**
+     * One run of the alias with the suite's environment, its JBANG_WRAPPER_* settings and JAVA_HOME
+     * replaced by {@code settings}, against its own fresh endpoint, checked like every sample run.
+     */
+    static void happyRun(String aliasName, Map<String, String> settings) {
+        SampleHarness.Alias alias = SampleHarness.alias(aliasName);
+        try (LocalBedrock lb = SampleHarness.start()) {
+            Map<String, String> env = SampleHarness.baseEnv(lb);
+            env.keySet().removeIf(k -> k.startsWith("JBANG_WRAPPER_") || k.equals("JBANG_DIR") || k.equals("JAVA_HOME") || k.equals("JAVA_TOOL_OPTIONS"));
+            env.putAll(settings);
+            SampleHarness.assertHappyRun(alias, lb, SampleHarness.runAlias(env, aliasName, SampleHarness.happyArgs(alias).toArray(String[]::new)), 1);
+        }
+    }
+
+    /** A happy run with the JVM's class-loading log (JAVA_TOOL_OPTIONS), which it returns. */
+    static String classLoadLog(String alias, Map<String, String> settings, Path cache) throws IOException {
+        return loggedRun(alias, settings, "class+load=info");
+    }
+
+    /** A happy run with the JVM's AOT log, which it returns. */
+    static String aotLog(String alias, Map<String, String> settings, Path cache) throws IOException {
+        return loggedRun(alias, settings, "aot=info");
+    }
+
+    static String loggedRun(String alias, Map<String, String> settings, String what) throws IOException {
+        Path log = Files.createTempFile(SampleHarness.scratch(), "jvm-log", ".txt");
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:" + what + ":file=" + log);
+        happyRun(alias, env);
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for the background dump and returns its archive (name ending in {@code ext}) in cds/. */
+    static Path awaitArchive(Path cache, String ext) throws Exception {
         long deadline = System.nanoTime() + 240_000_000_000L;   // the dump runs niced; the suite keeps both CPUs busy
-        while (!(Files.exists(jsa) && !Files.exists(lock))) {
-            if (System.nanoTime() > deadline) fail("no static archive after 240 s: " + list(launch));
+        while (true) {
+            Optional<String> done = cdsFiles(cache).filter(n -> n.endsWith(ext)).findFirst();
+            if (done.isPresent() && cdsFiles(cache).noneMatch(n -> n.endsWith(".dumping"))) return cdsDir(cache).resolve(done.get());
+            if (System.nanoTime() > deadline) fail("no " + ext + " archive after 240 s: " + list(cache));
             Thread.sleep(250);
         }
     }
 
-    @Test
-    void noStaticArchiveWhenTurnedOff() throws Exception {
-        SampleHarness.Alias alias = SampleHarness.alias(ALIAS);
-        String marker = UUID.randomUUID().toString();
-        Map<String, String> env = Map.of("JBANG_WRAPPER_NO_PATH", "1", "JBANG_WRAPPER_NO_STATIC_CDS", "1", "JBANG_WRAPPER_TEST_RUN", marker);
-        for (int i = 1; i <= 2; i++) happyRun(alias, env);
-        Path launch = launchFile(marker).orElseGet(() -> fail("no cached launch line for " + ALIAS));
-        assertEquals(List.of(), siblings(launch).filter(n -> n.contains(".classlist.") || n.endsWith(".jsa")).toList());
+    // ------------------------------------------------------------------ the wrapper's files
+
+    static Path cdsDir(Path cache) {
+        return cache.resolve("cds");
     }
 
-    /**
-     * One run of the alias with the suite's environment, its JBANG_WRAPPER_* settings replaced by
-     * {@code settings}, against its own fresh endpoint, checked like every sample run.
-     */
-    static void happyRun(SampleHarness.Alias alias, Map<String, String> settings) {
-        try (LocalBedrock lb = SampleHarness.start()) {
-            Map<String, String> env = SampleHarness.baseEnv(lb);
-            env.keySet().removeIf(k -> k.startsWith("JBANG_WRAPPER_") || k.equals("JBANG_DIR"));
-            env.putAll(settings);
-            SampleHarness.assertHappyRun(alias, lb, SampleHarness.runAlias(env, ALIAS, SampleHarness.happyArgs(alias).toArray(String[]::new)), 1);
+    /** Names of the files in the cache's cds/ directory (archives, class lists, dump locks). */
+    static Stream<String> cdsFiles(Path cache) throws IOException {
+        if (!Files.isDirectory(cdsDir(cache))) return Stream.empty();
+        try (Stream<Path> files = Files.list(cdsDir(cache))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
         }
     }
 
-    /** The cache entry whose first line (the settings it was made under) carries {@code marker}. */
-    static Optional<Path> launchFile(String marker) throws IOException {
-        Path dir = SampleHarness.repoRoot().resolve(".jbang/launch");
-        if (!Files.isDirectory(dir)) return Optional.empty();
+    /** The archive named by the alias's cached launch line (its second line); fails if there is not exactly one line. */
+    static String archiveOf(Path cache, String alias) throws IOException {
+        List<Path> lines = launchFiles(cache, alias);
+        assertEquals(1, lines.size(), () -> "cached lines of " + alias + ": " + lines);
+        String base = Files.readAllLines(lines.get(0), StandardCharsets.UTF_8).get(1);
+        assertNotEquals("", base, alias + "'s line names no archive");
+        return base;
+    }
+
+    static List<Path> launchFiles(Path cache, String alias) throws IOException {
+        Path dir = cache.resolve("launch");
+        if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(ALIAS + "-") && p.getFileName().toString().endsWith(".cmd"))
-                    .filter(p -> firstLine(p).contains(marker))
-                    .findFirst();
+            return files.filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(alias) + "-\\d+\\.cmd")).toList();
         }
     }
 
-    /** Names of the files that belong to a cache entry (class lists, archive, lock). */
-    static Stream<String> siblings(Path launch) throws IOException {
-        String prefix = launch.getFileName().toString();
-        try (Stream<Path> files = Files.list(launch.getParent())) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix) && !n.equals(prefix)).toList().stream();
-        }
+    /** The first lines (settings) of the alias's cached launch lines. */
+    static List<String> firstLines(Path cache, String alias) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path p : launchFiles(cache, alias)) out.add(Files.readAllLines(p, StandardCharsets.UTF_8).stream().findFirst().orElse(""));
+        return out;
     }
 
-    static String list(Path launch) {
+    static String list(Path cache) {
         try {
-            return siblings(launch).toList().toString();
+            return cdsFiles(cache).toList().toString();
         } catch (IOException e) {
             return "(cannot list: " + e + ")";
         }
     }
 
-    static String firstLine(Path p) {
-        try {
-            return Files.readAllLines(p, StandardCharsets.UTF_8).stream().findFirst().orElse("");
-        } catch (IOException e) {
-            return "";
-        }
+    static String line(String log, String containing) {
+        return log.lines().filter(l -> l.contains(containing)).findFirst().orElse("(" + containing.trim() + " not loaded at all)");
+    }
+
+    static String tail(String log) {
+        return SampleHarness.tail(log, 2000);
     }
 }
