@@ -136,9 +136,16 @@ public class Bench implements Callable<Integer> {
     /** A JDK the Java samples run with: its home and feature version. */
     record Jdk(Path home, int major, String version) {}
 
+    /** What the report helpers (median, pairedRatio) need of a run; Throughput's runs have it too. */
+    interface Measured {
+        String program();
+        int round();
+        int exitCode();
+    }
+
     /** One timed run. Times in milliseconds; -1 when not observed. */
     record Run(String program, int round, int exitCode, double wallMs, double firstTextMs, double execMs,
-               double peakRssMb, double launcherRssMb, double cpuMs, double rusageMaxRssMb, String stderrTail) {}
+               double peakRssMb, double launcherRssMb, double cpuMs, double rusageMaxRssMb, String stderrTail) implements Measured {}
 
     /** One comparison: its programs (Java first, Node last) and the measured runs. */
     record Comparison(String id, String title, List<Program> programs, List<Run> runs) {}
@@ -417,22 +424,27 @@ public class Bench implements Callable<Integer> {
         String err = stderr.toString(StandardCharsets.UTF_8).strip();
         String tail = err.length() > 400 ? err.substring(err.length() - 400) : err;
         double peak = hwmByPid.values().stream().mapToDouble(Double::doubleValue).max().orElse(-1);
-        double cpu = -1;
-        double maxRss = -1;
+        double[] cpuAndRss = readRusage(rusage);
+        return new Run(program.name(), round, process.exitValue(), ms(end[0] - start),
+                firstText[0] < 0 ? -1 : ms(firstText[0] - start), exec < 0 ? -1 : ms(exec - start),
+                peak, launcherPeak > 0 ? launcherPeak : -1, cpuAndRss[0], cpuAndRss[1], tail.replace('\n', ' '));
+    }
+
+    /** The /usr/bin/time line ("%U %S %M") in FILE as {CPU ms, max RSS MB}, -1 where missing; deletes FILE. */
+    static double[] readRusage(Path file) throws IOException {
+        double[] out = {-1, -1};
         try {
-            String[] f = Files.readString(rusage).trim().split("\\s+");
+            String[] f = Files.readString(file).trim().split("\\s+");
             if (f.length >= 3) {
-                cpu = (Double.parseDouble(f[f.length - 3]) + Double.parseDouble(f[f.length - 2])) * 1000;
-                maxRss = Long.parseLong(f[f.length - 1]) / 1024.0;
+                out[0] = (Double.parseDouble(f[f.length - 3]) + Double.parseDouble(f[f.length - 2])) * 1000;
+                out[1] = Long.parseLong(f[f.length - 1]) / 1024.0;
             }
         } catch (IOException | RuntimeException ignored) {
             // no /usr/bin/time, or the run was killed
         } finally {
-            Files.deleteIfExists(rusage);
+            Files.deleteIfExists(file);
         }
-        return new Run(program.name(), round, process.exitValue(), ms(end[0] - start),
-                firstText[0] < 0 ? -1 : ms(firstText[0] - start), exec < 0 ? -1 : ms(exec - start),
-                peak, launcherPeak > 0 ? launcherPeak : -1, cpu, maxRss, tail.replace('\n', ' '));
+        return out;
     }
 
     /** Reads stdout as it arrives; notes the time of the first non-blank text after the marker line. */
@@ -538,22 +550,25 @@ public class Bench implements Callable<Integer> {
 
     // ------------------------------------------------------------------ report
 
-    static double median(List<Run> runs, String program, ToDoubleFunction<Run> metric) {
-        double[] v = runs.stream().filter(r -> r.program().equals(program) && r.exitCode() == 0)
-                .mapToDouble(metric).filter(x -> x >= 0).sorted().toArray();
-        if (v.length == 0) return Double.NaN;
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    static <R extends Measured> double median(List<R> runs, String program, ToDoubleFunction<? super R> metric) {
+        return median(runs.stream().filter(r -> r.program().equals(program) && r.exitCode() == 0)
+                .mapToDouble(metric).filter(x -> x >= 0).toArray());
     }
 
     /** Median over rounds of program/base for the same round: steadier than a ratio of medians on a busy machine. */
-    static double pairedRatio(List<Run> runs, String program, String base, ToDoubleFunction<Run> metric) {
+    static <R extends Measured> double pairedRatio(List<R> runs, String program, String base, ToDoubleFunction<? super R> metric) {
         Map<Integer, Double> baseByRound = new LinkedHashMap<>();
-        for (Run r : runs) {
+        for (R r : runs) {
             if (r.program().equals(base) && r.exitCode() == 0 && metric.applyAsDouble(r) > 0) baseByRound.put(r.round(), metric.applyAsDouble(r));
         }
-        double[] v = runs.stream().filter(r -> r.program().equals(program) && r.exitCode() == 0 && baseByRound.containsKey(r.round()))
-                .mapToDouble(r -> metric.applyAsDouble(r) / baseByRound.get(r.round())).filter(x -> x >= 0).sorted().toArray();
-        if (v.length == 0) return Double.NaN;
+        return median(runs.stream().filter(r -> r.program().equals(program) && r.exitCode() == 0 && baseByRound.containsKey(r.round()))
+                .mapToDouble(r -> metric.applyAsDouble(r) / baseByRound.get(r.round())).filter(x -> x >= 0).toArray());
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) return Double.NaN;
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 

@@ -39,7 +39,7 @@ final class Throughput {
 
     /** One timed run; -1 where not observed. */
     record Run(String program, int round, int exitCode, double requestsPerSecond, double cpuMs, double peakRssMb,
-               double wallMs, String error) {}
+               double wallMs, String error) implements Bench.Measured {}
 
     private Throughput() {}
 
@@ -71,25 +71,16 @@ final class Throughput {
     }
 
     /**
-     * The ./jbang wrapper records a class list on an alias's first run and writes its static CDS archive
-     * in the background on the next: wait until none is pending, so no measured round overlaps a dump.
+     * The ./jbang wrapper records a class list on an alias's first run and writes its start-up archive
+     * in the background on the next (Bench.awaitStartupArchives): run again until none is pending, so
+     * no measured round overlaps a dump.
      */
     static void awaitStaticArchive(Path root, List<String> java, Map<String, String> env, long timeoutSeconds) throws Exception {
-        Path launch = root.resolve(".jbang/launch");
-        for (int extra = 0; extra < 3 && pending(launch, ".cmd.classlist.") ; extra++) {
+        for (int extra = 0; extra < 4 && Bench.pendingArchive(root, ALIAS); extra++) {
+            System.err.println("[bench] " + ALIAS + ": waiting for the wrapper's start-up archive …");
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (pending(launch, ".cmd.dumping") && System.nanoTime() < deadline) Thread.sleep(200);
+            while (Bench.dumping(root, ALIAS) && System.nanoTime() < deadline) Thread.sleep(200);
             runOnce("archive", java, root, -1, env, timeoutSeconds);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (pending(launch, ".cmd.dumping") && System.nanoTime() < deadline) Thread.sleep(200);
-    }
-
-    private static boolean pending(Path launch, String marker) {
-        try (var entries = Files.list(launch)) {
-            return entries.map(p -> p.getFileName().toString()).anyMatch(n -> n.startsWith(ALIAS + "-") && n.contains(marker));
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -126,48 +117,10 @@ final class Throughput {
         } catch (IOException | RuntimeException e) {
             error = String.valueOf(e);
         }
-        double cpu = -1;
-        double rss = -1;
-        try {
-            String[] f = Files.readString(rusage).trim().split("\\s+");
-            if (f.length >= 3) {
-                cpu = (Double.parseDouble(f[f.length - 3]) + Double.parseDouble(f[f.length - 2])) * 1000;
-                rss = Long.parseLong(f[f.length - 1]) / 1024.0;
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // no /usr/bin/time, or the run was killed
-        } finally {
-            Files.deleteIfExists(rusage);
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
-        }
-        return new Run(name, round, p.exitValue(), rps, cpu, rss, wall, error);
-    }
-
-    static double median(double[] v) {
-        if (v.length == 0) return Double.NaN;
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    static double median(List<Run> runs, String program, ToDoubleFunction<Run> metric) {
-        return median(runs.stream().filter(r -> r.program().equals(program) && r.exitCode() == 0)
-                .mapToDouble(metric).filter(x -> x >= 0).toArray());
-    }
-
-    /** Median over rounds of java/node of the same round (steadier on a busy machine than a ratio of medians). */
-    static double pairedRatio(List<Run> runs, String java, String node, ToDoubleFunction<Run> metric) {
-        List<Double> ratios = new ArrayList<>();
-        for (Run j : runs) {
-            if (!j.program().equals(java) || j.exitCode() != 0) continue;
-            for (Run n : runs) {
-                if (n.program().equals(node) && n.round() == j.round() && n.exitCode() == 0 && metric.applyAsDouble(n) > 0) {
-                    ratios.add(metric.applyAsDouble(j) / metric.applyAsDouble(n));
-                }
-            }
-        }
-        return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+        double[] cpuAndRss = Bench.readRusage(rusage);
+        return new Run(name, round, p.exitValue(), rps, cpuAndRss[0], cpuAndRss[1], wall, error);
     }
 
     static void write(List<Run> runs, String java, String node, Path out, int warmup, int rounds) throws IOException {
@@ -189,9 +142,9 @@ final class Throughput {
             @SuppressWarnings("unchecked")
             ToDoubleFunction<Run> f = (ToDoubleFunction<Run>) row[1];
             String fmt = (String) row[2];
-            double j = median(runs, java, f);
-            double n = median(runs, node, f);
-            double ratio = pairedRatio(runs, java, node, f);
+            double j = Bench.median(runs, java, f);
+            double n = Bench.median(runs, node, f);
+            double ratio = Bench.pairedRatio(runs, java, node, f);
             md.append(String.format(Locale.ROOT, "| %s | " + fmt + " | " + fmt + " | %.2f× |%n", row[0], j, n, ratio));
             json.putObject((String) row[0]).put("java", j).put("node", n).put("javaOverNode", ratio);
         }
