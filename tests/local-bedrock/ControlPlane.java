@@ -73,11 +73,11 @@ final class ControlPlane {
         this.faults = f;
     }
 
-    /** Local-only slow answers (none unless set). */
-    private volatile Latency latency = Latency.none();
+    /** Local-only slow answers (Simulation.java; none unless set). */
+    private volatile Simulation simulation = new Simulation();
 
-    void latency(Latency l) {
-        this.latency = l;
+    void simulation(Simulation s) {
+        this.simulation = s;
     }
 
     private void operation(Exchange ex, String name) {
@@ -133,7 +133,7 @@ final class ControlPlane {
             }
         } finally {
             if (ex.operation == null) operation(ex, "Unknown");
-            latency.hold(ex, true);
+            simulation.hold(ex, true);
         }
         // What API Gateway-fronted AWS services answer for a path/method they do not route.
         throw new ApiError(404, "UnknownOperationException", "The local endpoint does not implement " + ex.method + " " + path + ".");

@@ -41,7 +41,6 @@
 //SOURCES Attachments.java
 //SOURCES ReasoningSignatures.java
 //SOURCES ServiceTiers.java
-//SOURCES Latency.java
 //SOURCES BearerAuth.java
 //SOURCES Redact.java
 // Serial GC + C1 only + a 32 MB young generation: ready sooner, a small RSS, and no C2 compiler
@@ -96,7 +95,7 @@ public final class LocalBedrock implements AutoCloseable {
         public Config quota(String spec) { this.quotas.add(spec); return this; }
         /** Local-only latency, "PROFILE=MS" (Simulation.java); repeatable. */
         public Config latency(String spec) { this.latencies.add(spec); return this; }
-        /** Local-only slow answers, e.g. {@code control-plane=1500,PutObject=2000} (see {@link Latency}). */
+        /** Local-only slow answers, e.g. {@code control-plane=1500,PutObject=2000} (Simulation.java). */
         public Config operationLatency(String spec) { this.operationLatency = spec; return this; }
         /**
          * Bedrock API keys the endpoint accepts as {@code Authorization: Bearer …} (bedrock-runtime and
@@ -140,15 +139,16 @@ public final class LocalBedrock implements AutoCloseable {
         Usage usage = new Usage();
         ControlPlane controlPlane = new ControlPlane(c.region, ACCOUNT_ID);
         controlPlane.faults(faults);
-        Latency latency = Latency.parse(c.operationLatency);
-        controlPlane.latency(latency);
+        Simulation simulation = new Simulation().apply("quota", c.quotas).apply("latency", c.latencies)
+                .apply("operation-latency", c.operationLatency == null || c.operationLatency.isBlank() ? null
+                        : java.util.Arrays.asList(c.operationLatency.split(",")));
+        controlPlane.simulation(simulation);
         S3Store s3 = new S3Store(dataDir, ACCOUNT_ID);
-        s3.latency(latency);
+        s3.simulation(simulation);
         Sts sts = new Sts(ACCOUNT_ID);
         SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
         sigV4.bearer = new BearerAuth(c.apiKeys);
         RuntimeApi runtime = new RuntimeApi(faults, usage, controlPlane, s3);
-        Simulation simulation = new Simulation().apply("quota", c.quotas).apply("latency", c.latencies);
         runtime.simulation(simulation);
         Router router = new Router(sigV4, runtime, controlPlane, s3, sts, log);
         HttpServer http = new HttpServer(c.port, router);
@@ -161,20 +161,15 @@ public final class LocalBedrock implements AutoCloseable {
         }
         LocalBedrock lb = new LocalBedrock(http, faults, log, usage, controlPlane, s3, temp);
         lb.simulation = simulation;
-        lb.operationLatency = latency;
         return lb;
     }
 
-    /** Local-only quota and latency per profile (Simulation.java); its setters apply at once. */
+    /**
+     * Local-only quota and latency per profile, and slow control-plane/S3 answers (Simulation.java;
+     * for tests: {@code held(operation)}); its setters apply at once.
+     */
     public Simulation simulation() {
         return simulation;
-    }
-
-    private Latency operationLatency;
-
-    /** The local-only slow control-plane/S3 answers (for tests: how many answers of an operation were held). */
-    public Latency operationLatency() {
-        return operationLatency;
     }
 
     public URI endpoint() {

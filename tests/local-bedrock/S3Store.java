@@ -120,14 +120,14 @@ final class S3Store {
             case "DELETE" -> { ex.operation = "DeleteObject"; deleteObject(ex, bucket, key); }
             default -> throw methodNotAllowed(ex.method);
         }
-        latency.hold(ex, false);
+        simulation.hold(ex, false);
     }
 
-    /** Local-only slow answers of object operations (none unless set). */
-    private volatile Latency latency = Latency.none();
+    /** Local-only slow answers (Simulation.java; none unless set). */
+    private volatile Simulation simulation = new Simulation();
 
-    void latency(Latency l) {
-        this.latency = l;
+    void simulation(Simulation s) {
+        this.simulation = s;
     }
 
     // ------------------------------------------------------------------ buckets

@@ -47,7 +47,7 @@ class SignalCleanupTest {
         try (LocalBedrock lb = LocalBedrock.start(new LocalBedrock.Config().port(0).operationLatency("control-plane=1500"))) {
             Child c = Child.start(lb, "multi-tenant-profile", "--tenants", "t1,t2,t3");
             // the first create has been answered and the second one's answer is being held: in flight
-            c.await(() -> logged(lb, "CreateInferenceProfile") == 1 && lb.operationLatency().held("CreateInferenceProfile") == 2
+            c.await(() -> logged(lb, "CreateInferenceProfile") == 1 && lb.simulation().held("CreateInferenceProfile") == 2
                     && c.stdout().contains("📝 t1: created"), "first profile created, second create in flight");
             c.signal("INT");
             int exit = c.waitForExit();
@@ -72,7 +72,7 @@ class SignalCleanupTest {
         try (LocalBedrock lb = LocalBedrock.start(new LocalBedrock.Config().port(0).operationLatency("control-plane=2000"))) {
             Child c = Child.start(lb, "multi-tenant-profile", "--tenants", "solo");
             // the profile exists on the endpoint, but its ARN has not reached the sample yet
-            c.await(() -> lb.operationLatency().held("CreateInferenceProfile") == 1 && logged(lb, "CreateInferenceProfile") == 0,
+            c.await(() -> lb.simulation().held("CreateInferenceProfile") == 1 && logged(lb, "CreateInferenceProfile") == 0,
                     "first create in flight");
             c.signal("TERM");
             int exit = c.waitForExit();
@@ -91,7 +91,7 @@ class SignalCleanupTest {
         SampleHarness.assertBuilt(SampleHarness.alias("invoke-pegasus"));
         try (LocalBedrock lb = LocalBedrock.start(new LocalBedrock.Config().port(0).operationLatency("PutObject=2000"))) {
             Child c = Child.start(lb, "invoke-pegasus", "--bucket", BUCKET, "--video", VIDEO);
-            c.await(() -> lb.operationLatency().held("PutObject") == 1, "video upload in flight");
+            c.await(() -> lb.simulation().held("PutObject") == 1, "video upload in flight");
             c.signal("TERM");
             int exit = c.waitForExit();
             assertEquals(143, exit, () -> "exit code after SIGTERM\n" + c.all());
