@@ -72,37 +72,23 @@ final class RawHttp {
         };
     }
 
+    /** Sends one request (signed when signer is not null) over a fresh connection and reads the answer to EOF. */
     static Response send(LocalBedrock lb, String method, String rawPath, String rawQuery, Map<String, String> headers,
                          byte[] body, Signer signer) throws IOException {
+        byte[] request = requestBytes(lb, method, rawPath, rawQuery, headers, body, signer);
         URI ep = lb.endpoint();
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("host", ep.getHost() + ":" + ep.getPort());
-        headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
-        if (signer != null) {
-            Map<String, String> signed = signer.sign(method, ep.getHost(), ep.getPort(), rawPath, rawQuery, h, body);
-            h.clear();
-            signed.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
-        }
-        h.put("content-length", String.valueOf(body.length));
-        h.put("connection", "close");
         try (Socket s = new Socket(ep.getHost(), ep.getPort())) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
-            StringBuilder head = new StringBuilder(method).append(' ').append(rawPath)
-                    .append(rawQuery.isEmpty() ? "" : "?" + rawQuery).append(" HTTP/1.1\r\n");
-            h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-            head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-            out.write(body);
+            out.write(request);
             out.flush();
-            byte[] all = s.getInputStream().readAllBytes();
-            return parse(all, method.equals("HEAD"));
+            return parse(s.getInputStream().readAllBytes(), method.equals("HEAD"));
         }
     }
 
     /**
-     * The bytes {@link #send} would write for this request (signed when signer is not null), with
-     * {@code Connection: close}; extra raw header lines (without CRLF) go just before the blank line.
+     * The bytes {@link #send} writes for this request (signed when signer is not null), with
+     * {@code Connection: close} and the body's Content-Length unless headers set one; extra raw header lines (without CRLF) go just before the blank line.
      */
     static byte[] requestBytes(LocalBedrock lb, String method, String rawPath, String rawQuery, Map<String, String> headers,
                                byte[] body, Signer signer, String... extraHeaderLines) {
