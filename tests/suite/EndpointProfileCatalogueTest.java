@@ -12,10 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrock.BedrockClient;
 import software.amazon.awssdk.services.bedrock.model.GetInferenceProfileResponse;
@@ -25,10 +21,7 @@ import software.amazon.awssdk.services.bedrock.model.InferenceProfileType;
 import software.amazon.awssdk.services.bedrock.model.ListInferenceProfilesResponse;
 import software.amazon.awssdk.services.bedrock.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
-import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
-import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
-import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
@@ -59,25 +52,17 @@ class EndpointProfileCatalogueTest {
         lb.simulation().reset();
     }
 
-    static StaticCredentialsProvider creds() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-    }
-
     static BedrockClient bedrock(String region) {
-        return BedrockClient.builder().endpointOverride(lb.endpoint()).region(Region.of(region)).credentialsProvider(creds())
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return EndpointSigV4Test.configure(lb, BedrockClient.builder(), "test", "test", null).region(Region.of(region)).build();
     }
 
-    static BedrockRuntimeClient runtime(String region, int attempts) {
-        return BedrockRuntimeClient.builder().endpointOverride(lb.endpoint()).region(Region.of(region)).credentialsProvider(creds())
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build()))
-                .build();
+    /** A runtime client in region, one attempt per call (a throttled call surfaces at once). */
+    static BedrockRuntimeClient runtime(String region) {
+        return EndpointSigV4Test.configure(lb, BedrockRuntimeClient.builder(), "test", "test", null).region(Region.of(region)).build();
     }
 
     static ConverseResponse converse(BedrockRuntimeClient c, String id) {
-        return c.converse(r -> r.modelId(id).messages(Message.builder().role(ConversationRole.USER)
-                .content(ContentBlock.fromText("Catalogue check")).build()));
+        return c.converse(r -> r.modelId(id).messages(EndpointRuntimeTest.user("Catalogue check")));
     }
 
     /** Every page of a default ListInferenceProfiles (no maxResults), and how many pages it took. */
@@ -151,7 +136,7 @@ class EndpointProfileCatalogueTest {
 
     @Test
     void runtimeAcceptsOnlyProfilesOfTheCatalogue() {
-        try (BedrockRuntimeClient c = runtime("ap-northeast-1", 1)) {
+        try (BedrockRuntimeClient c = runtime("ap-northeast-1")) {
             assertTrue(converse(c, "jp." + HAIKU).output().message().content().get(0).text().contains("Claude Haiku 4.5"));
             for (String missing : List.of("jp." + OPUS_45, "apac." + HAIKU, "au.amazon.nova-2-lite-v1:0", "us-gov." + HAIKU, "ca." + HAIKU)) {
                 ValidationException e = assertThrows(ValidationException.class, () -> converse(c, missing), missing);
@@ -163,7 +148,7 @@ class EndpointProfileCatalogueTest {
     @Test
     void quotaThrottlesPastNRequestsAMinuteAndSaysItIsSimulated() {
         lb.simulation().quota("us." + HAIKU, 3);
-        try (BedrockRuntimeClient c = runtime("us-east-1", 1)) {
+        try (BedrockRuntimeClient c = runtime("us-east-1")) {
             for (int i = 0; i < 3; i++) {
                 String text = converse(c, "us." + HAIKU).output().message().content().get(0).text();
                 assertTrue(text.endsWith("(simulated locally on us." + HAIKU + ": quota 3 requests per minute)"), text);
@@ -183,7 +168,7 @@ class EndpointProfileCatalogueTest {
     @Test
     void latencyDelaysTheAnswerAndShowsInMetrics() {
         lb.simulation().latency("global." + HAIKU, 120);
-        try (BedrockRuntimeClient c = runtime("us-east-1", 1)) {
+        try (BedrockRuntimeClient c = runtime("us-east-1")) {
             ConverseResponse r = converse(c, "global." + HAIKU);
             assertTrue(r.metrics().latencyMs() >= 120, "metrics.latencyMs " + r.metrics().latencyMs());
             assertTrue(r.output().message().content().get(0).text().endsWith("(simulated locally on global." + HAIKU + ": latency 120 ms)"));
