@@ -80,8 +80,9 @@ public class RunTests {
             s.printFailuresTo(new PrintWriter(System.out, true), 12);
         }
         long passed = s.getTestsSucceededCount();
-        long failed = s.getTestsFailedCount() + s.getContainersFailedCount() + s.getTestsAbortedCount() * 0;
-        long skipped = s.getTestsSkippedCount() + s.getTestsAbortedCount();
+        long failed = s.getTestsFailedCount() + s.getContainersFailedCount();
+        // an aborted test (a JUnit assumption not met) is a skip, and so is an aborted class (@BeforeAll assumption)
+        long skipped = s.getTestsSkippedCount() + s.getTestsAbortedCount() + s.getContainersAbortedCount();
         System.out.printf("(%d s)%n", (System.nanoTime() - start) / 1_000_000_000L);
         System.out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
         System.exit(failed == 0 && s.getTestsFoundCount() > 0 ? 0 : 1);
