@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * the token usage per turn and for the conversation.
  *
  * <p>Three ways to feed it: on a terminal, an interactive loop ({@code /reset} clears the history,
- * {@code /exit} or Ctrl-D ends it); one message per stdin line
- * ({@code printf 'hi\nand then?\n' | jbang chat-haiku}); or repeated {@code --message}. With none of
+ * {@code /exit} or Ctrl-D ends it); one message per stdin line, where {@code /reset} and {@code /exit}
+ * work too ({@code printf 'hi\nand then?\n' | jbang chat-haiku}); or repeated {@code --message}. With none of
  * them (no terminal, no {@code --message}, nothing on stdin) it sends a two-message demo
  * conversation, so that {@code ./jbang offline chat-haiku} shows the history at work.
  *
@@ -61,7 +61,7 @@ and then?
  */
 @Command(name = "chat-haiku", mixinStandardHelpOptions = true,
         description = {"Multi-turn chat with Claude Haiku 4.5 (system prompt, history, streamed answers) via ConverseStream on its global profile.",
-                "Input: a terminal (interactive: /reset, /exit, Ctrl-D), else one message per stdin line, or repeated --message; "
+                "Input: a terminal (interactive: /reset, /exit, Ctrl-D), else one message per stdin line (/reset and /exit work there too), or repeated --message; "
                         + "with none of them, a two-message demo."})
 public class ClaudeHaiku45Chat implements Callable<Integer> {
     static final String MODEL_ID = "global.anthropic.claude-haiku-4-5-20251001-v1:0";
@@ -178,7 +178,15 @@ public class ClaudeHaiku45Chat implements Callable<Integer> {
                     System.out.println("ℹ️ No terminal, no --message and nothing on stdin: sending a two-message demo conversation.");
                     for (String m : DEMO) say(client, chat, m);
                 } else {
-                    for (; line != null; line = nextLine(in)) say(client, chat, line);
+                    // the terminal's commands work on stdin too: a piped "/exit" is not sent to the model
+                    for (; line != null && !line.equals("/exit"); line = nextLine(in)) {
+                        if (line.equals("/reset")) {
+                            chat.history.clear();
+                            System.out.println("🔄 History cleared: the next message starts a new conversation (same system prompt).");
+                        } else {
+                            say(client, chat, line);
+                        }
+                    }
                 }
             }
         } finally {
