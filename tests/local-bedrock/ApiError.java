@@ -27,6 +27,22 @@ final class ApiError extends RuntimeException {
         return new ApiError(400, "ValidationException", message);
     }
 
+    /** One member's constraint, as the service words it: "1 validation error detected: Value … at 'path' failed to satisfy constraint: rule". */
+    static ApiError constraint(String value, String path, String rule) {
+        return validation("1 validation error detected: Value " + (value == null ? "null" : "'" + value + "'") + " at '" + path
+                + "' failed to satisfy constraint: " + rule);
+    }
+
+    /** A required member that is absent. */
+    static ApiError missing(String path) {
+        return constraint(null, path, "Member must not be null");
+    }
+
+    /** A member outside its enum; {@code allowed} as the service lists it, e.g. "user, assistant". */
+    static ApiError notInSet(String value, String path, String allowed) {
+        return constraint(value, path, "Member must satisfy enum value set: [" + allowed + "]");
+    }
+
     static ApiError notFound(String message) {
         return new ApiError(404, "ResourceNotFoundException", message);
     }

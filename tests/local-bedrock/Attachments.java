@@ -66,7 +66,7 @@ final class Attachments {
         String format = enumValue(d.get("format"), at + ".document.format", DOCUMENT_FORMATS);
         JsonNode nameNode = d.get("name");
         if (nameNode == null || nameNode.isNull()) {
-            throw ApiError.validation("1 validation error detected: Value null at '" + at + ".document.name' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing(at + ".document.name");
         }
         String name = nameNode.asText();
         if (name.isEmpty() || name.length() > 200) {
@@ -77,7 +77,7 @@ final class Attachments {
         if (!names.add(name)) throw ApiError.validation(DUPLICATE_NAMES);
         JsonNode source = d.get("source");
         if (source == null || !source.isObject() || source.isEmpty()) {
-            throw ApiError.validation("1 validation error detected: Value null at '" + at + ".document.source' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing(at + ".document.source");
         }
         if (!source.has("bytes")) {
             long size = source.has("text") ? source.get("text").asText("").getBytes(StandardCharsets.UTF_8).length : 0;
@@ -100,7 +100,7 @@ final class Attachments {
         String format = enumValue(im.get("format"), at + ".image.format", IMAGE_FORMATS);
         JsonNode source = im.get("source");
         if (source == null || !source.isObject() || source.isEmpty()) {
-            throw ApiError.validation("1 validation error detected: Value null at '" + at + ".image.source' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing(at + ".image.source");
         }
         if (!source.has("bytes")) return new Item("image", null, format, 0, null);
         byte[] bytes = bytes(source.get("bytes"), at + ".image.source.bytes");
@@ -133,11 +133,10 @@ final class Attachments {
 
     private static String enumValue(JsonNode n, String at, List<String> allowed) {
         if (n == null || n.isNull()) {
-            throw ApiError.validation("1 validation error detected: Value null at '" + at + "' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing(at);
         }
         if (!allowed.contains(n.asText())) {
-            throw ApiError.validation("1 validation error detected: Value '" + n.asText() + "' at '" + at + "' failed to satisfy constraint: "
-                    + "Member must satisfy enum value set: [" + String.join(", ", allowed) + "]");
+            throw ApiError.notInSet(n.asText(), at, String.join(", ", allowed));
         }
         return n.asText();
     }

@@ -46,7 +46,7 @@ final class ConverseTools {
         if (!toolConfig.isObject()) throw ApiError.validation("1 validation error detected: Value at 'toolConfig' failed to satisfy constraint: Member must be a structure");
         JsonNode tools = toolConfig.get("tools");
         if (tools == null || tools.isNull()) {
-            throw ApiError.validation("1 validation error detected: Value null at 'toolConfig.tools' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing("toolConfig.tools");
         }
         if (!tools.isArray()) throw ApiError.validation("1 validation error detected: Value at 'toolConfig.tools' failed to satisfy constraint: Member must be a list");
         if (tools.isEmpty()) {
@@ -71,7 +71,7 @@ final class ConverseTools {
             }
             JsonNode name = spec.get("name");
             if (name == null || name.isNull()) {
-                throw ApiError.validation("1 validation error detected: Value null at '" + at + ".toolSpec.name' failed to satisfy constraint: Member must not be null");
+                throw ApiError.missing(at + ".toolSpec.name");
             }
             String n = name.asText();
             if (n.length() > 64) {
@@ -89,7 +89,7 @@ final class ConverseTools {
             }
             JsonNode schema = spec.path("inputSchema").get("json");
             if (schema == null || schema.isNull()) {
-                throw ApiError.validation("1 validation error detected: Value null at '" + at + ".toolSpec.inputSchema' failed to satisfy constraint: Member must not be null");
+                throw ApiError.missing(at + ".toolSpec.inputSchema");
             }
             if (!schema.isObject() || !"object".equals(schema.path("type").asText())) {
                 throw ApiError.validation("The model returned the following errors: tools." + out.size() + ".custom.input_schema.type: Input should be 'object'");
@@ -145,7 +145,7 @@ final class ConverseTools {
                     String at = "messages." + (i + 1) + ".member.content." + (j + 1) + ".member.toolUse";
                     for (String f : new String[] {"toolUseId", "name"}) {
                         if (!use.path(f).isTextual()) {
-                            throw ApiError.validation("1 validation error detected: Value null at '" + at + "." + f + "' failed to satisfy constraint: Member must not be null");
+                            throw ApiError.missing(at + "." + f);
                         }
                         if (!NAME.matcher(use.get(f).asText()).matches()) {
                             throw ApiError.validation("1 validation error detected: Value '" + use.get(f).asText() + "' at '" + at + "." + f
@@ -157,16 +157,15 @@ final class ConverseTools {
                 if (res == null) continue;
                 String at = "messages." + (i + 1) + ".member.content." + (j + 1) + ".member.toolResult";
                 if (!res.path("toolUseId").isTextual()) {
-                    throw ApiError.validation("1 validation error detected: Value null at '" + at + ".toolUseId' failed to satisfy constraint: Member must not be null");
+                    throw ApiError.missing(at + ".toolUseId");
                 }
                 JsonNode status = res.get("status");
                 if (status != null && !status.isNull() && !Set.of("success", "error").contains(status.asText())) {
-                    throw ApiError.validation("1 validation error detected: Value '" + status.asText() + "' at '" + at + ".status' failed to satisfy constraint: "
-                            + "Member must satisfy enum value set: [success, error]");
+                    throw ApiError.notInSet(status.asText(), at + ".status", "success, error");
                 }
                 JsonNode rc = res.get("content");
                 if (rc == null || rc.isNull()) {
-                    throw ApiError.validation("1 validation error detected: Value null at '" + at + ".content' failed to satisfy constraint: Member must not be null");
+                    throw ApiError.missing(at + ".content");
                 }
                 if (rc.isEmpty() && status != null && "error".equals(status.asText())) {
                     throw ApiError.validation("The content field at messages." + i + ".content." + j

@@ -92,16 +92,14 @@ final class PromptCache {
             count++;
             String type = cp.path("type").asText(null);
             if (type == null) {
-                throw ApiError.validation("1 validation error detected: Value null at 'cachePoint.type' failed to satisfy constraint: Member must not be null");
+                throw ApiError.missing("cachePoint.type");
             }
             if (!type.equals("default")) {
-                throw ApiError.validation("1 validation error detected: Value '" + type + "' at 'cachePoint.type' failed to satisfy constraint: "
-                        + "Member must satisfy enum value set: [default]");
+                throw ApiError.notInSet(type, "cachePoint.type", "default");
             }
             String ttl = cp.path("ttl").asText("5m");
             if (!TTLS.contains(ttl)) {
-                throw ApiError.validation("1 validation error detected: Value '" + ttl + "' at 'cachePoint.ttl' failed to satisfy constraint: "
-                        + "Member must satisfy enum value set: [5m, 1h]");
+                throw ApiError.notInSet(ttl, "cachePoint.ttl", "5m, 1h");
             }
             int tokens = (int) ((chars + 3) / 4);
             if (tokens - lastCounted >= minimum) {

@@ -89,7 +89,7 @@ abstract class RuntimeSupport {
     static Prompt converseMessages(JsonNode req) {
         JsonNode messages = req.get("messages");
         if (messages == null || messages.isNull()) {
-            throw ApiError.validation("1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing("messages");
         }
         if (!messages.isArray()) throw ApiError.validation("1 validation error detected: Value at 'messages' failed to satisfy constraint: Member must be a list");
         if (messages.isEmpty() || !"user".equals(messages.get(0).path("role").asText())) {
@@ -99,8 +99,7 @@ abstract class RuntimeSupport {
         for (JsonNode m : messages) {
             String role = m.path("role").asText("");
             if (!role.equals("user") && !role.equals("assistant")) {
-                throw ApiError.validation("1 validation error detected: Value '" + role + "' at 'messages.member.role' failed to satisfy constraint: "
-                        + "Member must satisfy enum value set: [user, assistant]");
+                throw ApiError.notInSet(role, "messages.member.role", "user, assistant");
             }
             JsonNode content = m.get("content");
             if (content == null || !content.isArray()) {

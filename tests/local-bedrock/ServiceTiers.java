@@ -26,7 +26,7 @@ final class ServiceTiers {
         }
         JsonNode type = serviceTier.get("type");
         if (type == null || type.isNull()) {
-            throw ApiError.validation("1 validation error detected: Value null at 'serviceTier.type' failed to satisfy constraint: Member must not be null");
+            throw ApiError.missing("serviceTier.type");
         }
         check(type.asText(), model, faults);
     }

@@ -39,20 +39,18 @@ final class StructuredOutput extends RuntimeSupport {
             if (tf != null && !tf.isNull()) {
                 String type = tf.path("type").asText(null);
                 if (type == null) {
-                    throw ApiError.validation("1 validation error detected: Value null at 'outputConfig.textFormat.type' failed to satisfy constraint: Member must not be null");
+                    throw ApiError.missing("outputConfig.textFormat.type");
                 }
                 if (!type.equals("json_schema")) {
-                    throw ApiError.validation("1 validation error detected: Value '" + type + "' at 'outputConfig.textFormat.type' failed to satisfy constraint: "
-                            + "Member must satisfy enum value set: [json_schema]");
+                    throw ApiError.notInSet(type, "outputConfig.textFormat.type", "json_schema");
                 }
                 JsonNode js = tf.path("structure").get("jsonSchema");
                 if (js == null || !js.isObject()) {
-                    throw ApiError.validation("1 validation error detected: Value null at 'outputConfig.textFormat.structure' failed to satisfy constraint: Member must not be null");
+                    throw ApiError.missing("outputConfig.textFormat.structure");
                 }
                 JsonNode text = js.get("schema");
                 if (text == null || !text.isTextual()) {
-                    throw ApiError.validation("1 validation error detected: Value null at 'outputConfig.textFormat.structure.jsonSchema.schema' failed to satisfy constraint: "
-                            + "Member must not be null");
+                    throw ApiError.missing("outputConfig.textFormat.structure.jsonSchema.schema");
                 }
                 if ("anthropic.claude-sonnet-4-6".equals(model.foundationId())) throw ApiError.validation(UNSUPPORTED);
                 schemaText = text.asText();
