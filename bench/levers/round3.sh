@@ -6,7 +6,7 @@
 #   bench/levers/round3.sh ENDPOINT_URL ALIAS SAME_DEPS_ALIAS ROUNDS [JDK17_HOME JDK25_HOME]
 #   e.g. bench/levers/round3.sh http://127.0.0.1:4242 converse-haiku converse-sonnet-4-5 9
 #
-# Needs a running endpoint (./jbang local-bedrock --port 4242) and node_modules in bench/node (npm ci,
+# Linux and bash 4 (GNU time, mapfile). Needs a running endpoint (./jbang local-bedrock --port 4242) and node_modules in bench/node (npm ci,
 # or one ./jbang benchmark run). Set SKIP_PREPARE=1 to reuse the archives of an earlier run.
 set -u
 url="$1" alias="$2" other="$3" rounds="$4"
@@ -54,14 +54,19 @@ prepare() {
 }
 if [ -z "${SKIP_PREPARE:-}" ]; then prepare "$j17" j17; prepare "$j25" j25; fi
 
+# timed COMMAND...: runs COMMAND under /usr/bin/time and prints "wall cpu"; fails when COMMAND fails
+timed() {
+  /usr/bin/time -o "$work/time" -f "%e %U %S" "$@" >/dev/null 2>&1 || return 1
+  awk '{printf "%.3f %.3f", $1, $2 + $3}' "$work/time"
+}
+
 # run NAME JDK-NAME [--jar-first] ARCHIVE-OPTIONS...: one timed run of ALIAS; prints "wall cpu"
 run() {
   local n="$2" java cp; java="$([ "$n" = j25 ] && echo "$j25" || echo "$j17")/bin/java"
   mapfile -t o < "$work/$n.opts"; shift 2
   cp="$(cat "$work/$n.cp")"
   if [ "${1:-}" = --jar-first ]; then cp="${cp##*:}:${cp%:*}"; shift; fi
-  /usr/bin/time -o "$work/time" -f "%e %U %S" "$java" "${o[@]}" "$@" -cp "$cp" "$(cat "$work/$n.main")" >/dev/null 2>&1
-  awk '{printf "%.3f %.3f", $1, $2 + $3}' "$work/time"
+  timed "$java" "${o[@]}" "$@" -cp "$cp" "$(cat "$work/$n.main")"
 }
 node_script=converse.mjs; [[ $alias == *stream* ]] && node_script=converse-stream.mjs
 variants="node 17-none 17-peralias 17-shared 25-none 25-given-17 25-static-shared 25-aot-shared 25-aot-own"
@@ -69,8 +74,7 @@ variants="node 17-none 17-peralias 17-shared 25-none 25-given-17 25-static-share
 for ((r = 0; r < rounds; r++)); do
   for v in $variants; do
     case $v in
-      node) /usr/bin/time -o "$work/time" -f "%e %U %S" node "$root/bench/node/$node_script" >/dev/null 2>&1
-            t=$(awk '{printf "%.3f %.3f", $1, $2 + $3}' "$work/time") ;;
+      node) t=$(timed node "$root/bench/node/$node_script") ;;
       17-none) t=$(run "$v" j17) ;;
       17-peralias) t=$(run "$v" j17 --jar-first -XX:SharedArchiveFile="$work/j17.peralias.jsa") ;;
       17-shared) t=$(run "$v" j17 -XX:SharedArchiveFile="$work/j17.shared.jsa") ;;
@@ -79,7 +83,7 @@ for ((r = 0; r < rounds; r++)); do
       25-static-shared) t=$(run "$v" j25 -XX:SharedArchiveFile="$work/j25.shared.jsa") ;;
       25-aot-shared) t=$(run "$v" j25 -Xlog:aot=off -XX:AOTCache="$work/j25.shared.aot") ;;
       25-aot-own) t=$(run "$v" j25 -Xlog:aot=off -XX:AOTCache="$work/j25.own.aot") ;;
-    esac
+    esac || { echo "round3.sh: $v failed in round $((r + 1)) (a failed run is not timed)" >&2; exit 1; }
     echo "$r $v $t" >> "$work/results.txt"
   done
   echo "round $((r + 1))/$rounds done" >&2
