@@ -111,8 +111,15 @@ public final class PegasusVideoSetup {
                 if (video.contains("://")) {
                     throw new ParameterException(spec.commandLine(), "--video must be an http(s) URL or a local file (got " + video + ")");
                 }
-                if (!Files.isRegularFile(Path.of(video))) {
+                Path file = Path.of(video);
+                if (Files.isDirectory(file)) {
+                    throw new ParameterException(spec.commandLine(), "--video " + video + ": is a directory, not a file");
+                }
+                if (!Files.isRegularFile(file)) {
                     throw new ParameterException(spec.commandLine(), "--video " + video + ": no such file");
+                }
+                if (!Files.isReadable(file)) {
+                    throw new ParameterException(spec.commandLine(), "--video " + video + ": the file is not readable");
                 }
             }
             objectKey = key != null ? key : defaultKey(video);
