@@ -99,7 +99,7 @@ public class Offline implements Callable<Integer> {
                 // The SDK (bedrock-runtime and bedrock clients) sends "Authorization: Bearer <key>" when this is set.
                 env.put("AWS_BEARER_TOKEN_BEDROCK", BearerAuth.DEFAULT_KEY);
                 auth = "the Bedrock API key in AWS_BEARER_TOKEN_BEDROCK";
-                if (!callsS3OrSts(root.resolve(aliases.path(alias).path("script-ref").asText()))) {
+                if (!callsS3OrSts(file ? Path.of(alias) : root.resolve(aliases.path(alias).path("script-ref").asText()))) {
                     env.remove("AWS_ACCESS_KEY_ID");
                     env.remove("AWS_SECRET_ACCESS_KEY");
                 } else {
