@@ -43,7 +43,7 @@ class FeatureChatDocumentTest {
             SampleHarness.Result r = SampleHarness.runAliasWithStdin(lb, String.join("\n", lines.get(0), "", lines.get(1), lines.get(2)) + "\n",
                     CHAT, "--system", "Answer like a pirate", "--max-tokens", "200");
             SampleHarness.assertSuccess(r);
-            List<RequestLog.Entry> calls = runtime(lb, 3, r);
+            List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb, 3, r);
             List<String> answers = new ArrayList<>();
             for (int turn = 0; turn < 3; turn++) {
                 RequestLog.Entry e = calls.get(turn);
@@ -84,7 +84,7 @@ class FeatureChatDocumentTest {
             SampleHarness.Result r = SampleHarness.runAliasWithStdin(lb, "this line must not be sent\n", CHAT,
                     "--message", "First message here", "--message", "Second message here");
             SampleHarness.assertSuccess(r);
-            List<RequestLog.Entry> calls = runtime(lb, 2, r);
+            List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb, 2, r);
             assertEquals(3, calls.get(1).bodyJson().path("messages").size(), () -> r.all());
             assertEquals("Second message here", calls.get(1).bodyJson().at("/messages/2/content/0/text").asText());
             assertTrue(calls.get(0).bodyJson().at("/system/0/text").asText().startsWith("You are a concise assistant"));
@@ -100,7 +100,7 @@ class FeatureChatDocumentTest {
             SampleHarness.Result r = SampleHarness.runAlias(lb, CHAT);
             SampleHarness.assertSuccess(r);
             assertTrue(r.stdout().contains("sending a two-message demo conversation"), () -> r.all());
-            List<RequestLog.Entry> calls = runtime(lb, 2, r);
+            List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb, 2, r);
             assertEquals(1, calls.get(0).bodyJson().path("messages").size());
             assertEquals(3, calls.get(1).bodyJson().path("messages").size());
         }
@@ -116,7 +116,7 @@ class FeatureChatDocumentTest {
             String line = SampleHarness.assertOneLineError(r);
             assertTrue(line.startsWith("❌ Bedrock rejected the request"), () -> line);
             assertEquals(1, SampleHarness.count(r.stdout(), "🛑 Stop reason: end_turn"), () -> "turn 1 answered, turn 2 refused\n" + r.all());
-            List<RequestLog.Entry> calls = runtime(lb, 2, r);
+            List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb, 2, r);
             assertEquals(400, calls.get(1).status(), () -> r.all());
             assertFalse(r.stdout().contains("third line"), () -> "nothing is sent after the failed turn\n" + r.all());
         }
@@ -141,7 +141,7 @@ class FeatureChatDocumentTest {
         try (LocalBedrock lb = SampleHarness.start()) {
             SampleHarness.Result r = SampleHarness.runAlias(lb, DOC, "--max-tokens", "300");
             SampleHarness.assertSuccess(r);
-            RequestLog.Entry e = runtime(lb, 1, r).get(0);
+            RequestLog.Entry e = SampleHarness.runtimeEntries(lb, 1, r).get(0);
             assertEquals("Converse", e.operation());
             assertEquals(SONNET_46, e.modelId());
             assertEquals(200, e.status(), () -> r.all());
@@ -180,7 +180,7 @@ class FeatureChatDocumentTest {
             SampleHarness.Result r = SampleHarness.runAlias(lb, DOC, "--document", notes.toString(), "--document", csv.toString(),
                     "--document", csv2.toString(), "--image", gif.toString(), "--prompt", "Compare the two usage files");
             SampleHarness.assertSuccess(r);
-            JsonNode content = runtime(lb, 1, r).get(0).bodyJson().at("/messages/0/content");
+            JsonNode content = SampleHarness.runtimeEntries(lb, 1, r).get(0).bodyJson().at("/messages/0/content");
             assertEquals(5, content.size(), () -> content.toString());
             assertEquals("md", content.at("/0/document/format").asText());
             assertEquals("release notes v2 [draft]", content.at("/0/document/name").asText(), () -> content.toString());
@@ -237,24 +237,6 @@ class FeatureChatDocumentTest {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** The runtime requests once {@code n} have been logged (a stream's entry may land just after the client is done). */
-    static List<RequestLog.Entry> runtime(LocalBedrock lb, int n, SampleHarness.Result r) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb);
-        while (calls.size() < n && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            calls = SampleHarness.runtimeEntries(lb);
-        }
-        List<RequestLog.Entry> got = calls;
-        assertEquals(n, got.size(), () -> "runtime requests " + SampleHarness.describe(got) + "\n" + r.all());
-        return got;
-    }
 
     /** The answer printed after the "🧑 You: {question}" line (its "💬 Response:" block). */
     static String printedAnswer(SampleHarness.Result r, String question) {

@@ -200,8 +200,7 @@ class FeatureStructuredCacheTest {
     }
 
     static RequestLog.Entry single(LocalBedrock lb, String operation, String model, SampleHarness.Result r) {
-        List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb);
-        assertEquals(1, calls.size(), () -> SampleHarness.describe(calls) + "\n" + r.all());
+        List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb, 1, r);
         RequestLog.Entry e = calls.get(0);
         assertEquals(operation, e.operation());
         assertEquals(model, e.modelId());

@@ -40,7 +40,7 @@ class FeatureThinkingTierTest {
             SampleHarness.Result r = SampleHarness.runAlias(lb, THINKING, "--effort", "medium", "--max-tokens", "2000",
                     "--prompt", "Should a batch job use the flex tier", "--follow-up", "Say it in one sentence");
             SampleHarness.assertSuccess(r);
-            List<RequestLog.Entry> calls = FeatureChatDocumentTest.runtime(lb, 2, r);
+            List<RequestLog.Entry> calls = SampleHarness.runtimeEntries(lb, 2, r);
             for (RequestLog.Entry e : calls) {
                 assertEquals("Converse", e.operation());
                 assertEquals(OPUS_46, e.modelId());
@@ -99,7 +99,7 @@ class FeatureThinkingTierTest {
             try (LocalBedrock lb = SampleHarness.start()) {
                 SampleHarness.Result r = SampleHarness.runAlias(lb, TIER, "--tier", tier, "--max-tokens", "200");
                 SampleHarness.assertSuccess(r);
-                RequestLog.Entry e = FeatureChatDocumentTest.runtime(lb, 1, r).get(0);
+                RequestLog.Entry e = SampleHarness.runtimeEntries(lb, 1, r).get(0);
                 assertEquals("Converse", e.operation());
                 assertEquals(NOVA, e.modelId());
                 assertEquals(tier, e.bodyJson().at("/serviceTier/type").asText(), () -> e.body());
@@ -128,7 +128,7 @@ class FeatureThinkingTierTest {
             String line = SampleHarness.assertOneLineError(r);
             assertTrue(line.contains("Bedrock refused the request in the flex tier (The service tier flex is not available")
                     && line.contains("try --tier default") && line.contains("service-tiers-inference.html"), () -> line + "\n" + r.all());
-            RequestLog.Entry e = FeatureChatDocumentTest.runtime(lb, 1, r).get(0);
+            RequestLog.Entry e = SampleHarness.runtimeEntries(lb, 1, r).get(0);
             assertEquals(400, e.status(), () -> r.all());
             assertEquals("ValidationException", e.errorCode(), () -> r.all());
             assertEquals("flex", e.bodyJson().at("/serviceTier/type").asText());

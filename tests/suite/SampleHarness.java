@@ -524,6 +524,24 @@ final class SampleHarness {
         return lb.requestLog().entries().stream().filter(e -> "bedrock-runtime".equals(e.service())).collect(Collectors.toList());
     }
 
+    /** The runtime requests once {@code n} have been logged (a stream's entry may land just after the client is done), asserting there are n. */
+    static List<RequestLog.Entry> runtimeEntries(LocalBedrock lb, int n, Result r) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        List<RequestLog.Entry> calls = runtimeEntries(lb);
+        while (calls.size() < n && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            calls = runtimeEntries(lb);
+        }
+        List<RequestLog.Entry> got = calls;
+        assertEquals(n, got.size(), () -> "runtime requests " + describe(got) + "\n" + r.all());
+        return got;
+    }
+
     // ------------------------------------------------------------------ the happy path
 
     static final String PROMPT = "Name three uses of global cross-Region inference please";
