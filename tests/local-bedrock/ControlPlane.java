@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * their tags. REST-JSON, signing name "bedrock". State lives in memory for the life of the endpoint.
  */
 final class ControlPlane {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String PROFILES = "/inference-profiles";
     /** When the system-defined profiles "appeared" (fixed so answers are stable). */
     private static final String SYSTEM_CREATED_AT = "2025-10-01T00:00:00Z";

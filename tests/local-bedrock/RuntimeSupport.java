@@ -16,11 +16,13 @@ import java.util.Map;
  * it only to use these helpers unqualified.
  */
 abstract class RuntimeSupport {
-    /** Allows long strings: a Pegasus base64 video of 25 MB is about 35 million characters. */
+    /** Allows long strings: a Pegasus base64 video of 25 MB is about 35 million characters. Refuses trailing data. */
     static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
                     .maxStringLength((int) Router.MAX_JSON_BODY).build())
-            .build());
+            .build())
+            // a body is one JSON value: anything after it makes the body invalid JSON, not ignored
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final JsonNodeFactory F = JsonNodeFactory.instance;
     static final int DEFAULT_MAX_TOKENS = 4096;
 
