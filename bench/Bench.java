@@ -213,7 +213,7 @@ public class Bench implements Callable<Integer> {
             }
 
             if (!results.isEmpty()) writeReport(results, out, url);
-            return throughputFailed || results.stream().flatMap(c -> c.runs().stream()).anyMatch(r -> r.exitCode() != 0) ? 1 : 0;
+            return throughputFailed || results.stream().flatMap(c -> c.runs().stream()).anyMatch(r -> r.exitCode() != 0 || r.firstTextMs() < 0) ? 1 : 0;
         } finally {
             if (endpoint != null) endpoint.close();
             Tools.deleteTree(scratch);
@@ -242,7 +242,8 @@ public class Bench implements Callable<Integer> {
                 System.err.printf("[bench] %-11s %-34s wall %6.0f ms  first text %6.0f ms  JVM start %6.0f ms  cpu %6.0f ms  "
                                 + "peak RSS %4.0f MB (rusage %4.0f MB)%s%n",
                         tag, p.name(), r.wallMs(), r.firstTextMs(), r.execMs(), r.cpuMs(), r.peakRssMb(), r.rusageMaxRssMb(),
-                        r.exitCode() == 0 ? "" : "  ❌ exit " + r.exitCode() + ": " + r.stderrTail());
+                        r.exitCode() != 0 ? "  ❌ exit " + r.exitCode() + ": " + r.stderrTail()
+                                : r.firstTextMs() < 0 ? "  ❌ no answer after \"" + MARKER + "\" on stdout" : "");
                 if (round >= 0) measured.add(r);
             }
         }

@@ -62,12 +62,12 @@ final class Throughput {
                 String tag = round < 0 ? "warm-up" : "run " + (round + 1) + "/" + runs;
                 System.err.printf(Locale.ROOT, "[bench] %-11s %-30s %7.1f requests/s  cpu %6.0f ms  peak RSS %4.0f MB  wall %6.0f ms%s%n",
                         tag, r.program(), r.requestsPerSecond(), r.cpuMs(), r.peakRssMb(), r.wallMs(),
-                        r.exitCode() == 0 ? "" : "  ❌ exit " + r.exitCode() + ": " + r.error());
+                        r.error().isEmpty() ? "" : "  ❌ exit " + r.exitCode() + ": " + r.error());
                 if (round >= 0) measured.add(r);
             }
         }
         write(measured, javaName, nodeName, out, warmup, runs);
-        return measured.stream().allMatch(r -> r.exitCode() == 0) ? 0 : 1;
+        return measured.stream().allMatch(r -> r.exitCode() == 0 && r.error().isEmpty()) ? 0 : 1;
     }
 
     /**
@@ -114,6 +114,7 @@ final class Throughput {
             String err = Files.readString(stderr, StandardCharsets.UTF_8).strip();
             if (p.exitValue() != 0) error = (summary != null ? summary.path("lastError").asText("") + " " : "")
                     + err.substring(Math.max(0, err.length() - 300)).replace('\n', ' ');
+            else if (rps < 0) error = "no JSON summary with requestsPerSecond on stdout";
         } catch (IOException | RuntimeException e) {
             error = String.valueOf(e);
         }
