@@ -197,6 +197,8 @@ public class ClaudeSonnet46ConverseCache implements Callable<Integer> {
         }
         if (!ttl.equals("5m") && !ttl.equals("1h")) throw new ParameterException(spec.commandLine(), "--ttl must be 5m or 1h");
         if (systemFile == null) return shippedSystemPrompt();
+        if (Files.isDirectory(systemFile)) throw new ParameterException(spec.commandLine(), "--system-file " + systemFile + ": is a directory, not a file");
+        if (!Files.isRegularFile(systemFile)) throw new ParameterException(spec.commandLine(), "--system-file " + systemFile + ": no such file");
         String text;
         try {
             text = Files.readString(systemFile, StandardCharsets.UTF_8);

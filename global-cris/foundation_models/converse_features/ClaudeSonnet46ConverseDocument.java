@@ -188,6 +188,7 @@ public class ClaudeSonnet46ConverseDocument implements Callable<Integer> {
 
     /** The file's bytes; its size is checked before it is read. */
     private byte[] read(Path p, long maxBytes, String option) throws IOException {
+        if (Files.isDirectory(p)) throw usage(option + " " + p + ": is a directory, not a file");
         if (!Files.isRegularFile(p)) throw usage(option + " " + p + ": no such file");
         if (!Files.isReadable(p)) throw usage(option + " " + p + ": the file is not readable");
         long size = Files.size(p);
