@@ -174,6 +174,7 @@ public class MultiTenantInferenceProfiles implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (region == null || region.isBlank()) throw new ParameterException(spec.commandLine(), "--region must not be blank");
         Utils.checkModelId(spec, modelId);
         if (modelId.startsWith("arn:")) {
             throw new ParameterException(spec.commandLine(), "--model-id takes the inference profile ID (e.g. " + MODEL_ID + "), not an ARN");
