@@ -122,6 +122,7 @@ public final class PegasusVideoSetup {
                     throw new ParameterException(spec.commandLine(), "--video " + video + ": the file is not readable");
                 }
             }
+            if (key != null && key.isBlank()) throw new ParameterException(spec.commandLine(), "--key must not be blank");
             objectKey = key != null ? key : defaultKey(video);
             if (objectKey == null || objectKey.isBlank()) {
                 throw new ParameterException(spec.commandLine(), "cannot derive an object key from --video " + video + ": pass --key");
