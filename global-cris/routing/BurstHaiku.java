@@ -187,6 +187,7 @@ public class BurstHaiku implements Callable<Integer> {
         AtomicReference<String> lastError = new AtomicReference<>();
         AtomicReference<String> firstAnswer = new AtomicReference<>();
         List<CompletableFuture<?>> calls = new ArrayList<>();
+        List<CompletableFuture<ConverseResponse>> sentCalls = new ArrayList<>();
         long start = System.nanoTime();
         int sent = 0;
         for (; sent < requests; sent++) {
@@ -206,6 +207,7 @@ public class BurstHaiku implements Callable<Integer> {
                     // the SDK gives up (retries included) when the burst's deadline comes
                     .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofNanos(remaining))));
             // snippet-end:[bedrock.burst-haiku]
+            sentCalls.add(future);
             calls.add(future.whenComplete((response, error) -> {
                 counters.inFlight.decrementAndGet();
                 counters.done.incrementAndGet();
@@ -226,7 +228,10 @@ public class BurstHaiku implements Callable<Integer> {
         try {
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(waitMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException someFailed) {
-            // counted per call above
+            // counted per call above; a call still without an answer now is counted as failed (not silently left out)
+            for (CompletableFuture<ConverseResponse> f : sentCalls) {
+                f.completeExceptionally(new IllegalStateException("no answer within --deadline + 5 s (a stuck connection?)"));
+            }
         }
         long elapsed = System.nanoTime() - start;
         List<Long> sorted = new ArrayList<>(latencies);
