@@ -86,11 +86,11 @@ class SecretsTest {
 
     /** Runs one sample under one scenario; returns null when no secret leaked and the scenario happened. */
     static String run(SampleHarness.Alias a, Scenario s) throws Exception {
-        LocalBedrock.Config config = new LocalBedrock.Config().port(0).accessKey(ACCESS_KEY).secretKey(s.endpointSecret())
-                .faults(s.faults()).apiKey(API_KEY);
-        // A bearer-token request carries no Region (on AWS the host name does): the endpoint then takes
-        // its own --region as the source Region, and compare-global-geo's default us-east-1 needs us. profiles.
-        if (a.name().equals("compare-global-geo")) config.region("us-east-1");
+        // A bearer-token request carries no Region (on AWS the host name does): the endpoint then takes its
+        // own Region as the source Region, so it runs in the samples' AWS_REGION (SampleHarness.baseEnv) —
+        // compare-global-geo, for one, calls the us. profile there.
+        LocalBedrock.Config config = new LocalBedrock.Config().port(0).region("us-east-1").accessKey(ACCESS_KEY)
+                .secretKey(s.endpointSecret()).faults(s.faults()).apiKey(API_KEY);
         try (LocalBedrock lb = LocalBedrock.start(config)) {
             Map<String, String> env = SampleHarness.baseEnv(lb);
             env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
