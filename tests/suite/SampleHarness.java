@@ -483,6 +483,8 @@ final class SampleHarness {
         assertTrue(r.completed(), () -> "no '✅ Completed successfully' line\n" + r.all());
         assertFalse(r.stdout().contains("❌") || r.errLines().contains("❌"), () -> "error line on success\n" + r.all());
         assertNoStackTrace(r);
+        // e.g. the JVM's "WARNING: sun.misc.Unsafe::… has been called by io.netty…" on JDK 24+
+        assertTrue(r.errLines().isBlank(), () -> "a successful run printed to stderr\n" + r.all());
     }
 
     static void assertNoStackTrace(Result r) {

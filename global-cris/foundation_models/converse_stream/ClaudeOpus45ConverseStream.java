@@ -6,6 +6,8 @@
 //DEPS software.amazon.awssdk:netty-nio-client
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:2.0.17
+// Netty 4.1 calls sun.misc.Unsafe, which JDK 24+ warns about on stderr; it works as well without it.
+//RUNTIME_OPTIONS -Dio.netty.noUnsafe=true
 //SOURCES ../Utils.java
 
 import java.time.Duration;
