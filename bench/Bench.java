@@ -93,6 +93,11 @@ public class Bench implements Callable<Integer> {
             description = "Also time the Java sample of another copy of the repository, e.g. cds=/tmp/lever-cds (repeatable).")
     Map<String, Path> variants = new LinkedHashMap<>();
 
+    @Option(names = "--switch", paramLabel = "JBANG_WRAPPER_…",
+            description = "Also time each Java row with this wrapper switch set to 1, in the same rounds (repeatable), "
+                    + "e.g. --switch JBANG_WRAPPER_NO_PREWARM: one lever measured on its own, per JDK.")
+    List<String> switches = new ArrayList<>();
+
     @Option(names = "--main-java", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Time this repository's own Java sample (default: ${DEFAULT-VALUE}; --no-main-java with --variant).")
     boolean mainJava;
@@ -156,6 +161,11 @@ public class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String sw : switches) {
+            if (!sw.matches("JBANG_WRAPPER_[A-Z_]+")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--switch: '" + sw + "' is not a JBANG_WRAPPER_* switch (e.g. JBANG_WRAPPER_NO_PREWARM)");
+            }
+        }
         Path root = Tools.repoRoot();
         Path nodeDir = root.resolve("bench/node");
         Path out = outDir != null ? outDir : root.resolve("bench/results");
@@ -197,6 +207,10 @@ public class Bench implements Callable<Integer> {
                     for (Jdk j : jdks) {
                         programs.add(new Program("Java " + j.major() + " (./jbang " + alias + ")", "java", jbangCommand(root, alias), root,
                                 Map.of("JAVA_HOME", j.home().toString())));
+                        for (String sw : switches) {
+                            programs.add(new Program("Java " + j.major() + ", " + sw + "=1", "java", jbangCommand(root, alias), root,
+                                    Map.of("JAVA_HOME", j.home().toString(), sw, "1")));
+                        }
                     }
                     if (launcherRow) {
                         programs.add(new Program("JBang launcher, Java " + jdks.get(0).major() + " (JBANG_WRAPPER_NO_CACHE=1)", "launcher",

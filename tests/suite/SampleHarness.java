@@ -303,9 +303,13 @@ final class SampleHarness {
 
     /** What a finished child process did. */
     record Result(int exit, String stdout, String stderr, long millis, List<String> command) {
-        /** stderr without JBang's own "[jbang] …" progress lines. */
+        /**
+         * stderr without JBang's and {@code ./jbang offline}'s own "[jbang] …"/"[offline] …" progress lines and
+         * the JVM's "Picked up JAVA_TOOL_OPTIONS: …" (the tests that read the JVM's own logs set that variable).
+         */
         String errLines() {
-            return stderr.lines().filter(l -> !l.startsWith("[jbang]")).collect(Collectors.joining("\n"));
+            return stderr.lines().filter(l -> !l.startsWith("[jbang]") && !l.startsWith("[offline]") && !l.startsWith("Picked up JAVA_TOOL_OPTIONS: "))
+                    .collect(Collectors.joining("\n"));
         }
 
         String all() {

@@ -170,6 +170,46 @@ class WrapperStartupTest {
         awaitArchive(cache, ".jsa");   // let it finish before the JBANG_DIR goes
     }
 
+    /**
+     * The prewarm lever on JDK 25+, whose class-initialisation log names the thread: the JDK's trust store
+     * is loaded by the wrapper's "jbang-wrapper-prewarm" thread, not by the sample's main thread, and the
+     * run is checked like every other; JBANG_WRAPPER_NO_PREWARM=1 leaves it to the main thread.
+     */
+    @Test
+    void prewarmLoadsTheTrustStoreOnItsOwnThread() throws Exception {
+        Path cache = freshCache();
+        Map<String, String> env = settings(cache, aotJdk());
+        happyRun(ALIAS, env);                                  // compiles the Prewarm class in the background
+        happyRun(ALIAS, env);                                  // starts the dump (which would log to the same file)
+        awaitArchive(cache, ".aot");
+        awaitFile(cache.resolve("prewarm/Prewarm.class"));
+        String on = loggedRun(ALIAS, env, "class+init=info");
+        assertTrue(line(on, "Initializing 'sun/security/ssl/TrustStoreManager' ").contains("by thread \"jbang-wrapper-prewarm\""),
+                () -> "the trust store was not loaded by the prewarm thread:\n" + line(on, "Initializing 'sun/security/ssl/TrustStoreManager' "));
+
+        Map<String, String> off = new HashMap<>(env);
+        off.put("JBANG_WRAPPER_NO_PREWARM", "1");
+        String plain = loggedRun(ALIAS, off, "class+init=info");
+        assertTrue(line(plain, "Initializing 'sun/security/ssl/TrustStoreManager' ").contains("by thread \"main\""),
+                () -> "with JBANG_WRAPPER_NO_PREWARM=1 the main thread did not load the trust store:\n" + line(plain, "Initializing 'sun/security/ssl/TrustStoreManager' "));
+        assertFalse(plain.contains("jbang-wrapper-prewarm"), "the prewarm thread ran although turned off");
+    }
+
+    /** On Java 17 the sample runs through the Prewarm class (from .jbang/prewarm/) and still maps its archive. */
+    @Test
+    void prewarmKeepsTheJava17ArchiveInUse() throws Exception {
+        Path cache = freshCache();
+        Map<String, String> env = settings(cache, cdsJdk());
+        happyRun(ALIAS, env);
+        happyRun(ALIAS, env);                                  // starts the dump
+        awaitArchive(cache, ".jsa");
+        awaitFile(cache.resolve("prewarm/Prewarm.class"));
+        String loaded = classLoadLog(ALIAS, env, cache);
+        assertTrue(loaded.contains("Prewarm source: file:" + cache.resolve("prewarm")),
+                () -> "the run did not go through the Prewarm class:\n" + line(loaded, "Prewarm "));
+        assertTrue(loaded.contains(SDK_CLIENT + " source: shared objects file"), () -> "the archive was not mapped:\n" + line(loaded, SDK_CLIENT + " "));
+    }
+
     @Test
     void noArchiveWhenTurnedOff() throws Exception {
         Path cache = freshCache();
@@ -275,6 +315,15 @@ class WrapperStartupTest {
             if (done.isPresent() && cdsFiles(cache).noneMatch(n -> n.endsWith(".dumping"))) return cdsDir(cache).resolve(done.get());
             if (System.nanoTime() > deadline) fail("no " + ext + " archive after 240 s: " + list(cache));
             Thread.sleep(250);
+        }
+    }
+
+    /** Waits for a file the wrapper writes in the background. */
+    static void awaitFile(Path file) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.isRegularFile(file)) {
+            if (System.nanoTime() > deadline) fail("no " + file + " after 120 s");
+            Thread.sleep(100);
         }
     }
 
