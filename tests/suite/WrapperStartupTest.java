@@ -218,6 +218,11 @@ class WrapperStartupTest {
         for (int i = 1; i <= 2; i++) happyRun(ALIAS, env);
         assertFalse(firstLines(cache, ALIAS).isEmpty(), "no cached launch line for " + ALIAS);
         assertEquals(List.of(), cdsFiles(cache).toList());
+        // the prewarm lever is its own: it still applies with the archives off
+        awaitFile(cache.resolve("prewarm/Prewarm.class"));
+        String loaded = classLoadLog(ALIAS, env, cache);
+        assertTrue(loaded.contains("Prewarm source: file:" + cache.resolve("prewarm")), () -> "no prewarm with the archives off:\n" + line(loaded, "Prewarm "));
+        assertEquals(List.of(), cdsFiles(cache).toList());
     }
 
     // ------------------------------------------------------------------ JDKs
