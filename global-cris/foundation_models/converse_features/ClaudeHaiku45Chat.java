@@ -53,9 +53,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * conversation, so that {@code ./jbang offline chat-haiku} shows the history at work.
  *
  * <p>Run: {@code jbang chat-haiku --system "Answer like a pirate"} (interactive on a terminal) — without
- * AWS: {@code printf 'hi
-and then?
-' | ./jbang offline chat-haiku}
+ * AWS: {@code printf 'hi\nand then?\n' | ./jbang offline chat-haiku}
  *
  * <p>Left out: trimming a history that outgrows the context window (every turn costs the whole
  * history in input tokens — see the usage lines), prompt caching of that history, tools, and
