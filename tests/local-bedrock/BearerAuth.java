@@ -27,6 +27,13 @@ final class BearerAuth {
 
     BearerAuth(List<String> configured) {
         List<String> k = configured == null || configured.isEmpty() ? List.of(DEFAULT_KEY) : configured;
+        for (String key : k) {
+            // a key without a Bedrock prefix could never be accepted (verify refuses its format first)
+            if (key == null || PREFIXES.stream().noneMatch(key::startsWith) || !key.equals(key.trim())) {
+                throw new IllegalArgumentException("--api-key must start with ABSK or bedrock-api-key- (as Bedrock API keys do)"
+                        + " and carry no spaces around it"); // the value is not echoed: it may be a secret
+            }
+        }
         this.keys = k.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
