@@ -70,8 +70,8 @@ final class Attachments {
         }
         String name = nameNode.asText();
         if (name.isEmpty() || name.length() > 200) {
-            throw ApiError.validation("1 validation error detected: Value '" + name + "' at '" + at + ".document.name' failed to satisfy constraint: "
-                    + "Member must have length " + (name.isEmpty() ? "greater than or equal to 1" : "less than or equal to 200"));
+            throw ApiError.constraint(name, at + ".document.name",
+                    "Member must have length " + (name.isEmpty() ? "greater than or equal to 1" : "less than or equal to 200"));
         }
         if (!NAME.matcher(name).matches() || name.contains("  ")) throw ApiError.validation(NAME_RULES);
         if (!names.add(name)) throw ApiError.validation(DUPLICATE_NAMES);

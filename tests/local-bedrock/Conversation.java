@@ -19,8 +19,8 @@ final class Conversation {
             previous = role;
             JsonNode content = m.path("content");
             if (content.isEmpty()) {
-                throw ApiError.validation("1 validation error detected: Value '[]' at 'messages." + (i + 1)
-                        + ".member.content' failed to satisfy constraint: Member must have length greater than or equal to 1");
+                throw ApiError.constraint("[]", "messages." + (i + 1) + ".member.content",
+                        "Member must have length greater than or equal to 1");
             }
             for (int j = 0; j < content.size(); j++) {
                 JsonNode text = content.get(j).get("text");

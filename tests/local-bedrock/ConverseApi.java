@@ -56,8 +56,7 @@ final class ConverseApi extends RuntimeSupport {
         }
         Integer maxTokens = optInt(cfg, "maxTokens", "inferenceConfig.maxTokens", false);
         if (maxTokens != null && maxTokens < 1) {
-            throw ApiError.validation("1 validation error detected: Value '" + maxTokens + "' at 'inferenceConfig.maxTokens' "
-                    + "failed to satisfy constraint: Member must have value greater than or equal to 1");
+            throw ApiError.constraint(String.valueOf(maxTokens), "inferenceConfig.maxTokens", "Member must have value greater than or equal to 1");
         }
         Double temperature = optRange(cfg, "temperature", "inferenceConfig.temperature", false);
         Double topP = optRange(cfg, "topP", "inferenceConfig.topP", false);

@@ -50,8 +50,7 @@ final class ConverseTools {
         }
         if (!tools.isArray()) throw ApiError.validation("1 validation error detected: Value at 'toolConfig.tools' failed to satisfy constraint: Member must be a list");
         if (tools.isEmpty()) {
-            throw ApiError.validation("1 validation error detected: Value '[]' at 'toolConfig.tools' failed to satisfy constraint: "
-                    + "Member must have length greater than or equal to 1");
+            throw ApiError.constraint("[]", "toolConfig.tools", "Member must have length greater than or equal to 1");
         }
         List<Tool> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -75,17 +74,14 @@ final class ConverseTools {
             }
             String n = name.asText();
             if (n.length() > 64) {
-                throw ApiError.validation("1 validation error detected: Value '" + n + "' at '" + at + ".toolSpec.name' failed to satisfy constraint: "
-                        + "Member must have length less than or equal to 64");
+                throw ApiError.constraint(n, at + ".toolSpec.name", "Member must have length less than or equal to 64");
             }
             if (!NAME.matcher(n).matches()) {
-                throw ApiError.validation("1 validation error detected: Value '" + n + "' at '" + at + ".toolSpec.name' failed to satisfy constraint: "
-                        + "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+");
+                throw ApiError.constraint(n, at + ".toolSpec.name", "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+");
             }
             JsonNode description = spec.get("description");
             if (description != null && description.isTextual() && description.asText().isEmpty()) {
-                throw ApiError.validation("1 validation error detected: Value '' at '" + at + ".toolSpec.description' failed to satisfy constraint: "
-                        + "Member must have length greater than or equal to 1");
+                throw ApiError.constraint("", at + ".toolSpec.description", "Member must have length greater than or equal to 1");
             }
             JsonNode schema = spec.path("inputSchema").get("json");
             if (schema == null || schema.isNull()) {
@@ -148,8 +144,8 @@ final class ConverseTools {
                             throw ApiError.missing(at + "." + f);
                         }
                         if (!NAME.matcher(use.get(f).asText()).matches()) {
-                            throw ApiError.validation("1 validation error detected: Value '" + use.get(f).asText() + "' at '" + at + "." + f
-                                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+");
+                            throw ApiError.constraint(use.get(f).asText(), at + "." + f,
+                                    "Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+");
                         }
                     }
                 }
