@@ -44,7 +44,7 @@ class ApiKeyTest {
                 assertEquals(1, calls.size(), () -> SampleHarness.describe(calls) + "\n" + ok.all());
                 assertEquals("valid: api key", calls.get(0).signature(), () -> SampleHarness.describe(calls));
 
-                // a well-formed key the endpoint was not given (here: the default key), and no key at all
+                // a well-formed key the endpoint was not given (here: the default key), and a token that is no API key at all
                 for (String wrong : List.of(BearerAuth.DEFAULT_KEY, "not-an-api-key")) {
                     lb.requestLog().clear();
                     SampleHarness.Result r = SampleHarness.runAlias(env(lb, wrong), alias);
