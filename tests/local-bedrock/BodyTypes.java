@@ -1,5 +1,4 @@
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 
 /**
@@ -14,7 +13,6 @@ import java.util.Map;
  * Types: string, int, number, boolean, object, list, or alternatives such as {@code string|list}.
  */
 final class BodyTypes {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Larger bodies (Pegasus base64 video) are not parsed twice; their handler checks them. */
     private static final int MAX_CHECKED = 1 << 20;
 
@@ -127,7 +125,7 @@ final class BodyTypes {
         if (table == null || ex.body == null || ex.body.length == 0 || ex.body.length > MAX_CHECKED) return;
         JsonNode root;
         try {
-            root = JSON.readTree(ex.body);
+            root = RuntimeSupport.JSON.readTree(ex.body); // the handlers' parser: trailing data is unparseable here too
         } catch (Exception e) {
             return; // the handler answers unparseable bodies with its own message
         }
