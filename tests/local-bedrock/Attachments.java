@@ -1,5 +1,4 @@
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -195,12 +194,7 @@ final class Attachments {
 
     private static boolean isText(byte[] b) {
         for (byte x : b) if (x == 0) return false;
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        return Router.utf8(b); // well-formed UTF-8, the check the router applies to bodies
     }
 
     private Attachments() {}
