@@ -126,7 +126,12 @@ public final class LocalBedrock implements AutoCloseable {
 
     /** Starts the endpoint on 127.0.0.1 (port 0 = any free port). */
     public static LocalBedrock start(Config c) throws Exception {
+        // every setting is checked before anything is created (a refused one leaves no temp directory)
         Faults faults = Faults.parse(c.faults);
+        Simulation simulation = new Simulation().apply("quota", c.quotas).apply("latency", c.latencies)
+                .apply("operation-latency", c.operationLatency == null || c.operationLatency.isBlank() ? null
+                        : java.util.Arrays.asList(c.operationLatency.split(",")));
+        BearerAuth bearer = new BearerAuth(c.apiKeys);
         Path temp = null;
         Path dataDir = c.dataDir;
         if (dataDir == null) {
@@ -139,15 +144,12 @@ public final class LocalBedrock implements AutoCloseable {
         Usage usage = new Usage();
         ControlPlane controlPlane = new ControlPlane(c.region, ACCOUNT_ID);
         controlPlane.faults(faults);
-        Simulation simulation = new Simulation().apply("quota", c.quotas).apply("latency", c.latencies)
-                .apply("operation-latency", c.operationLatency == null || c.operationLatency.isBlank() ? null
-                        : java.util.Arrays.asList(c.operationLatency.split(",")));
         controlPlane.simulation(simulation);
         S3Store s3 = new S3Store(dataDir, ACCOUNT_ID);
         s3.simulation(simulation);
         Sts sts = new Sts(ACCOUNT_ID);
         SigV4 sigV4 = new SigV4(Map.of(c.accessKey, c.secretKey));
-        sigV4.bearer = new BearerAuth(c.apiKeys);
+        sigV4.bearer = bearer;
         RuntimeApi runtime = new RuntimeApi(faults, usage, controlPlane, s3);
         runtime.simulation(simulation);
         Router router = new Router(sigV4, runtime, controlPlane, s3, sts, log);
