@@ -167,6 +167,10 @@ public class BurstHaiku implements Callable<Integer> {
             eventLoops.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         report(summary);
+        // nothing got through: the error itself says what to do (e.g. no endpoint, wrong model ID)
+        if (summary.succeeded() == 0 && summary.notSent() == 0) {
+            throw new IllegalStateException("all " + requests + " requests failed: " + summary.lastError());
+        }
         if (summary.failed() > 0 || summary.notSent() > 0) {
             List<String> what = new ArrayList<>();
             if (summary.failed() > 0) what.add(summary.failed() + " of " + requests + " requests failed for good (last: " + summary.lastError() + ")");
@@ -309,7 +313,8 @@ public class BurstHaiku implements Callable<Integer> {
         if (s.firstAnswer() != null) System.out.println("💬 First answer: " + s.firstAnswer().replace('\n', ' '));
         System.out.printf("📊 %d of %d requests succeeded in %.2f s: %.1f requests/s, %.1f output tokens/s%n",
                 s.succeeded(), s.requested(), s.seconds(), perSecond, tokensPerSecond);
-        System.out.println("⏱️  Latency p50 " + percentile(s.latenciesMs(), 50) + " ms, p95 " + percentile(s.latenciesMs(), 95)
+        System.out.println(s.latenciesMs().isEmpty() ? "⏱️  Latency: none measured, no call succeeded"
+                : "⏱️  Latency p50 " + percentile(s.latenciesMs(), 50) + " ms, p95 " + percentile(s.latenciesMs(), 95)
                 + " ms, p99 " + percentile(s.latenciesMs(), 99) + " ms (dispatch to answer, retries included)");
         System.out.println("🔁 Throttles absorbed by retries: " + s.throttlesAbsorbed()
                 + (s.throttlesOnFailed() > 0 ? " (and " + s.throttlesOnFailed() + " on requests that failed for good)" : ""));
