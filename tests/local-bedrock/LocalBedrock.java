@@ -132,6 +132,14 @@ public final class LocalBedrock implements AutoCloseable {
                 .apply("operation-latency", c.operationLatency == null || c.operationLatency.isBlank() ? null
                         : java.util.Arrays.asList(c.operationLatency.split(",")));
         BearerAuth bearer = new BearerAuth(c.apiKeys);
+        if (c.requestLogFile != null) {
+            // the log itself skips a line it cannot write (never failing a request): say so now, not never
+            try {
+                Files.writeString(c.requestLogFile, "", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--request-log: cannot write " + c.requestLogFile + " (" + e + ")");
+            }
+        }
         Path temp = null;
         Path dataDir = c.dataDir;
         if (dataDir == null) {
