@@ -146,7 +146,11 @@ public final class LocalBedrock implements AutoCloseable {
             temp = Files.createTempDirectory("local-bedrock-");
             dataDir = temp;
         } else {
-            Files.createDirectories(dataDir);
+            try {
+                Files.createDirectories(dataDir);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--data-dir: cannot create " + dataDir + " (" + e + ")");
+            }
         }
         RequestLog log = new RequestLog(c.requestLogFile);
         Usage usage = new Usage();
