@@ -10,6 +10,7 @@
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -118,9 +119,10 @@ public class Nova2LiteConverseServiceTier implements Callable<Integer> {
             try {
                 response = converse(client, modelId, tier, prompt, maxTokens, temperature);
             } catch (ValidationException e) {
-                if (tier.equals("default")) throw e;
-                // Bedrock answers a tier that this model or Region does not offer with a ValidationException.
+                // Bedrock answers a tier that this model or Region does not offer with a ValidationException
+                // about the tier; any other (e.g. an unknown model ID) is reported as it is.
                 String msg = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+                if (tier.equals("default") || msg == null || !msg.toLowerCase(Locale.ROOT).contains("tier")) throw e;
                 throw new IllegalStateException("Bedrock refused the request in the " + tier + " tier (" + msg + ") — try --tier default, "
                         + "or a model that AWS lists for the " + tier + " tier: " + TIERS_PAGE);
             }
