@@ -236,7 +236,8 @@ public class CompareGlobalGeo implements Callable<Integer> {
     private void print(Stats s, String kind) {
         System.out.println("📊 " + s.profileId + " (" + kind + ")");
         if (s.firstAnswer != null) System.out.println("   💬 " + s.firstAnswer.replace('\n', ' '));
-        System.out.println("   ⏱️  client latency p50 " + percentile(s.clientMs, 50) + " ms, p95 " + percentile(s.clientMs, 95)
+        System.out.println(s.clientMs.isEmpty() ? "   ⏱️  latency: none measured, no call succeeded"
+                : "   ⏱️  client latency p50 " + percentile(s.clientMs, 50) + " ms, p95 " + percentile(s.clientMs, 95)
                 + " ms · metrics.latencyMs p50 " + percentile(s.serviceMs, 50) + ", p95 " + percentile(s.serviceMs, 95));
         System.out.println("   🔁 throttled attempts retried: " + s.throttles + " · failed calls: " + s.failures + " of " + rounds);
         System.out.println("   🔢 tokens: input " + s.inputTokens + ", output " + s.outputTokens);
