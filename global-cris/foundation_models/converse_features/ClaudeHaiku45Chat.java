@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,7 +171,8 @@ public class ClaudeHaiku45Chat implements Callable<Integer> {
             } else {
                 // --message values, else one message per stdin line (read as they come), else the demo;
                 // here a failed turn ends the run: exit 1 with one line
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                // (a strict decoder: binary input, e.g. from a closed stdin, fails instead of becoming messages)
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()));
                 String line = messages.isEmpty() ? nextLine(in) : null;
                 if (!messages.isEmpty()) {
                     for (String m : messages) say(client, chat, m);
@@ -275,10 +277,15 @@ public class ClaudeHaiku45Chat implements Callable<Integer> {
 
     /** The next non-blank stdin line, stripped, or null at the end of the input. */
     private static String nextLine(BufferedReader in) throws IOException {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            if (!line.isBlank()) return line.strip();
+        try {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.indexOf('\0') >= 0) throw new CharacterCodingException();
+                if (!line.isBlank()) return line.strip();
+            }
+            return null;
+        } catch (CharacterCodingException e) {
+            throw new IOException("stdin is not UTF-8 text — pipe one message per line, or run chat-haiku in a terminal");
         }
-        return null;
     }
 
     private void validate() {
