@@ -81,6 +81,11 @@ class SignalCleanupTest {
             assertEquals(1, arns.size(), () -> c.all());
             assertTrue(c.stdout().contains("🧹 solo: deleted " + arns.get(0)), () -> c.all());
             assertEquals(1, logged(lb, "DeleteInferenceProfile"), () -> c.all());
+            // the ARN printed (it came from the hook alone) is the one the endpoint was asked to delete
+            String deleted = lb.requestLog().entries().stream().filter(e -> "DeleteInferenceProfile".equals(e.operation()))
+                    .map(e -> java.net.URLDecoder.decode(e.rawPath(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+            String id = arns.get(0).substring(arns.get(0).lastIndexOf('/') + 1);
+            assertTrue(deleted.endsWith("/" + id), () -> "deleted " + deleted + ", printed " + arns.get(0) + "\n" + c.all());
             assertTrue(lb.controlPlane().applicationProfiles().isEmpty(),
                     () -> "profile left behind: " + lb.controlPlane().applicationProfiles() + "\n" + c.all());
         }
