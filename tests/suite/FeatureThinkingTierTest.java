@@ -65,6 +65,7 @@ class FeatureThinkingTierTest {
             assertFalse(signature.isEmpty(), () -> "the reasoning block goes back with its signature: " + second);
             // what the sample printed as turn 1's reasoning and signature is exactly what it sent back
             String printed = turnOneReasoning(r);
+            assertFalse(printed.isEmpty(), () -> "no 🧠 reasoning lines printed for turn 1\n" + r.all());
             assertEquals(printed, reasoning.path("text").asText(), () -> "reasoning text sent back unchanged\n" + r.all());
             assertTrue(r.stdout().contains("🔏 Signature: " + signature.length() + " characters"), () -> r.all());
             String firstAnswer = r.answer();
