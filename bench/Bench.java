@@ -166,6 +166,11 @@ public class Bench implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--switch: '" + sw + "' is not a JBANG_WRAPPER_* switch (e.g. JBANG_WRAPPER_NO_PREWARM)");
             }
         }
+        for (String what : only) { // before any run: an unknown name must not cost the comparisons listed before it
+            if (!List.of("converse", "stream", "throughput").contains(what)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--only: unknown comparison " + what);
+            }
+        }
         Path root = Tools.repoRoot();
         Path nodeDir = root.resolve("bench/node");
         Path out = outDir != null ? outDir : root.resolve("bench/results");
